@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, set-up included: install (dev), check that agefast/ is what nbdev_export
+# makes from nbs/, run every notebook (nbdev_test), then pytest tests/.
+# Cells flagged `slow` (real data) or `cuda` (GPU) are skipped; add them with
+#   NBDEV_FLAGS="slow" bash tools/test.sh      (or "slow cuda" on a GPU machine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install.sh dev
+VENV=${AGEFAST_VENV:-.venv}
+export PATH="$PWD/$VENV/bin:$PATH" MPLBACKEND=Agg PYTHONWARNINGS=ignore::FutureWarning
+echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
+time nbdev_test --n_workers 2 --timing --flags "${NBDEV_FLAGS:-}"
+echo "== pytest"
+pytest -q -ra tests ${PYTEST_ARGS:-}
