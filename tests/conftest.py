@@ -1,0 +1,28 @@
+import os, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def shared_folder(name):
+    "A real data folder from ../shared/data (or $AGEFAST_DATA), or skip the test cleanly"
+    from agefast.data import shared_data
+    p = shared_data(name)
+    if p is None: pytest.skip(f"real data {name!r} not present (../shared/data or $AGEFAST_DATA)")
+    return p
+
+def snapshot(folder):
+    "Every file under `folder` with its bytes' hash and modification time"
+    import hashlib
+    return {str(p): (p.stat().st_mtime_ns, hashlib.md5(p.read_bytes()).hexdigest())
+            for p in Path(folder).rglob('*') if p.is_file()}
+
+@pytest.fixture
+def untouched(tmp_path):
+    "Yields `tmp_path`; fails the test if any file that existed in it was changed or removed"
+    yield tmp_path
+
+def agefast_cmd():
+    "How to run the console script installed beside this Python"
+    exe = Path(sys.executable).with_name('agefast')
+    return [str(exe)] if exe.exists() else [shutil.which('agefast') or 'agefast']

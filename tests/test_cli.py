@@ -1,0 +1,39 @@
+"The `agefast` console script end to end, as a user runs it."
+import subprocess, pandas as pd
+from conftest import agefast_cmd, snapshot
+
+def run(*args, cwd=None):
+    return subprocess.run(agefast_cmd() + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+def test_help():
+    for args in ([], ['prepare']):
+        r = run(*args, '--help')
+        assert r.returncode == 0 and 'usage: agefast' in r.stdout
+
+def test_prepare_default_end_to_end(tmp_path):
+    r = run('prepare', '--n-synth', 60, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path/'runs'/'prepare'
+    faces = pd.read_csv(out/'faces.csv')
+    assert len(faces) == 57 and set(faces.split) == {'train', 'valid', 'test'}
+    assert sorted(pd.read_csv(out/'skipped.csv').reason) == ['age 140 outside 0-116', 'bad name: 3 fields, race missing', 'empty', 'not an image', 'truncated']
+    for f in ('age_hist.png', 'age_dist.png', 'categories.png', 'samples.png', 'counts.csv', 'split_summary.csv'): assert (out/f).stat().st_size > 0
+    assert 'split: train' in r.stdout
+
+def test_prepare_other_formats_and_bad_input(tmp_path):
+    from agefast.data import synth_faces
+    wiki, appa = synth_faces(tmp_path/'wiki', 60, 'imdb-wiki'), synth_faces(tmp_path/'appa', 60, 'appa-real')
+    before = snapshot(tmp_path)
+    r = run('prepare', wiki, appa, '--out', tmp_path/'out', '--no-plots')
+    assert r.returncode == 0, r.stderr
+    faces = pd.read_csv(tmp_path/'out'/'faces.csv')
+    assert set(faces.source) == {'imdb-wiki', 'appa-real'}
+    assert {k: v for k, v in snapshot(tmp_path).items() if '/out/' not in k} == before # inputs untouched
+    r = run('prepare', tmp_path/'nope', '--out', tmp_path/'x')
+    assert r.returncode == 1 and r.stderr.strip() == f"agefast prepare: error: {tmp_path/'nope'}: no such folder"
+    r = run('prepare', wiki, '--format', 'appa-real', '--out', tmp_path/'x')
+    assert r.returncode == 1 and 'no gt_avg_train/valid/test.csv' in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run('prepare', '--test-pct', '0.95', '--out', tmp_path/'x')
+    assert r.returncode == 1 and 'must be in [0, 1)' in r.stderr
+    r = run('prepare', '--seed', 'x')
+    assert r.returncode == 2
