@@ -1,5 +1,5 @@
 "The package in agefast/ must be exactly what nbdev_export makes from nbs/."
-import filecmp, shutil, subprocess, sys
+import re, filecmp, shutil, subprocess, sys
 from pathlib import Path
 from conftest import ROOT
 
@@ -34,5 +34,7 @@ def test_no_real_faces_in_notebook_outputs():
     for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
         for c in json.loads(nb.read_text())['cells']:
             src = ''.join(c['source'])
-            if c['cell_type'] == 'code' and ('show_faces(real' in src or 'rdls.show_batch' in src): assert marked(c), f"{nb.name}: mark the cell"
+            real = re.search(r'^#\s*\|\s*(slow|cuda)', src, re.M)
+            draws_faces = re.search(r'show_faces|show_batch|plot_top_losses|show_results', src)
+            if c['cell_type'] == 'code' and real and draws_faces: assert marked(c), f"{nb.name}: mark the cell that shows real faces"
             if marked(c): assert not c.get('outputs'), f"{nb.name}: run python tools/clear_face_outputs.py"

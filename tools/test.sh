@@ -9,6 +9,8 @@ bash tools/install.sh dev
 VENV=${AGEFAST_VENV:-.venv}
 export PATH="$PWD/$VENV/bin:$PATH" MPLBACKEND=Agg PYTHONWARNINGS=ignore::FutureWarning
 echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
-time nbdev_test --n_workers 2 --timing --flags "${NBDEV_FLAGS:-}"
+# two notebooks at a time, one torch thread each: two training notebooks with two threads each
+# oversubscribe a 2-core machine and run several times slower
+time OMP_NUM_THREADS=${NB_THREADS:-1} nbdev_test --n_workers ${NB_WORKERS:-2} --timing --flags "${NBDEV_FLAGS:-}"
 echo "== pytest"
 pytest -q -ra tests ${PYTEST_ARGS:-}

