@@ -103,7 +103,7 @@ def age_head(nf:int, # features of the body's output
     if y_range is not None: layers.append(('range', SigmoidRange(*y_range)))
     return nn.Sequential(OrderedDict(layers))
 
-# %% ../nbs/04_model.ipynb #ab7a4e10
+# %% ../nbs/04_model.ipynb #1d32fac9
 class WeightsMismatchError(ValueError):
     "Weights that do not fit the model they are loaded into"
 
@@ -119,6 +119,12 @@ def _mismatch(model, state)->str:
 
 class FaceModel(nn.Module):
     "Base of agefast's models: a `body`, settings in `config`, and weight loading that says what does not fit"
+    def _make_body(self, arch, pretrained:bool, **config)->int:
+        "Keep the settings in `config`, build `body`, return its number of output features"
+        tup = lambda v: tuple(v) if isinstance(v, (list, tuple)) else v
+        self.config = dict(arch=arch_name(arch), pretrained=pretrained, **{k: tup(v) for k, v in config.items()})
+        self.body = face_body(arch, pretrained)
+        return body_features(self.body)
     def describe(self)->str: return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config.items())})"
     def load_state_dict(self, state_dict, strict:bool=True, assign:bool=False):
         try: return super().load_state_dict(state_dict, strict=strict, assign=assign)
@@ -126,16 +132,14 @@ class FaceModel(nn.Module):
             raise WeightsMismatchError(f"these weights do not fit {self.describe()}: {_mismatch(self, state_dict)}. "
                                        "Were they saved from another arch or head size?") from None
 
-# %% ../nbs/04_model.ipynb #b409e15f
+# %% ../nbs/04_model.ipynb #681a4935
 class AgeModel(FaceModel):
     "A CNN body and the seed's regression head; output of shape `(bs,)` when `n_out == 1`"
     def __init__(self, arch='resnet34', pretrained:bool=True, n_out:int=1, lin_ftrs=(512, 16), ps=(0.5, 0.5),
                  y_range=None, concat_pool:bool=True):
         super().__init__()
-        self.config = dict(arch=arch_name(arch), pretrained=pretrained, n_out=n_out, lin_ftrs=tuple(lin_ftrs),
-                           ps=tuple(ps) if isinstance(ps, (list, tuple)) else ps, y_range=tuple(y_range) if y_range else None, concat_pool=concat_pool)
-        self.body = face_body(arch, pretrained)
-        self.head = age_head(body_features(self.body), n_out, lin_ftrs, ps, y_range, concat_pool)
+        nf = self._make_body(arch, pretrained, n_out=n_out, lin_ftrs=lin_ftrs, ps=ps, y_range=y_range, concat_pool=concat_pool)
+        self.head = age_head(nf, n_out, lin_ftrs, ps, y_range, concat_pool)
     def forward(self, x):
         out = self.head(self.body(x))
         return out.squeeze(-1) if self.config['n_out'] == 1 else out
@@ -145,15 +149,12 @@ class GenderModel(AgeModel):
     def __init__(self, arch='resnet34', pretrained:bool=True, lin_ftrs=(512, 16), ps=(0.5, 0.5), concat_pool:bool=True):
         super().__init__(arch, pretrained, n_out=2, lin_ftrs=lin_ftrs, ps=ps, concat_pool=concat_pool)
 
-# %% ../nbs/04_model.ipynb #7ded0314
+# %% ../nbs/04_model.ipynb #152f7363
 class AgeGenderModel(FaceModel):
     "One body, an age head (`head`) and a gender head (`gender_head`); output `(bs, 3)`: age, male logit, female logit"
     def __init__(self, arch='resnet34', pretrained:bool=True, lin_ftrs=(512, 16), ps=(0.5, 0.5), y_range=None, concat_pool:bool=True):
         super().__init__()
-        self.config = dict(arch=arch_name(arch), pretrained=pretrained, lin_ftrs=tuple(lin_ftrs),
-                           ps=tuple(ps) if isinstance(ps, (list, tuple)) else ps, y_range=tuple(y_range) if y_range else None, concat_pool=concat_pool)
-        self.body = face_body(arch, pretrained)
-        nf = body_features(self.body)
+        nf = self._make_body(arch, pretrained, lin_ftrs=lin_ftrs, ps=ps, y_range=y_range, concat_pool=concat_pool)
         self.head = age_head(nf, 1, lin_ftrs, ps, y_range, concat_pool)
         self.gender_head = age_head(nf, 2, lin_ftrs, ps, None, concat_pool)
     def forward(self, x):

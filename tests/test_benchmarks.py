@@ -1,0 +1,18 @@
+"The benchmark scripts run end to end on a small generated set, so that they cannot rot between GPU sessions."
+import json, os, subprocess, sys
+from conftest import ROOT
+
+def test_utkface_accuracy_smoke(tmp_path):
+    from agefast.data import synth_faces
+    data = synth_faces(tmp_path/'utk', n=160, seed=0)
+    r = subprocess.run([sys.executable, str(ROOT/'benchmarks'/'utkface_accuracy.py'), '--data', str(data), '--task', 'age_gender',
+                        '--sizes', '32', '--epochs', '1', '--bs', '32', '--workers', '0', '--no-peer', '--out', str(tmp_path/'out')],
+                       capture_output=True, text=True, timeout=600, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((tmp_path/'out'/'results.json').read_text())
+    import pandas as pd
+    preds = pd.read_csv(tmp_path/'out'/'test_predictions.csv')
+    assert res['test_faces'] == len(preds) > 0 and set(preds.split) == {'test'}
+    assert set(res['agefast']) == {'mae', 'rmse', 'cs@5', 'gender_acc'}
+    for f in ('test_predictions.csv', 'by_group.csv', 'history.csv', 'model.pth'): assert (tmp_path/'out'/f).stat().st_size > 0
+    assert r.stdout.strip().splitlines()[-1].startswith('| ') # the RESULTS.md row
