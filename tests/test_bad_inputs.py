@@ -107,3 +107,19 @@ def test_synth_faces_never_overwrites(tmp_path):
     (tmp_path/'mine.txt').write_text('my notes')
     with pytest.raises(FileExistsError, match='not empty'): synth_faces(tmp_path)
     assert (tmp_path/'mine.txt').read_text() == 'my notes'
+
+def test_predict_faces_on_corpus(corpus, tmp_path):
+    "Every awkward file gives a prediction (whole image: the corpus has no faces) or a BadImageError naming it"
+    from agefast.model import AgeGenderModel
+    from agefast.inference import save_age_model, load_age_model, predict_faces
+    m = load_age_model(save_age_model(AgeGenderModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 32))
+    ages = {}
+    for name, (p, expected) in corpus.items():
+        if expected in ('ok', 'too small'):
+            r = predict_faces(p, m, whole_image=True)
+            assert len(r) == 1 and {'age', 'gender', 'p_female', 'box', 'crop'} <= set(r[0]), name
+            ages[name] = r[0]['age']
+        else:
+            with pytest.raises(BadImageError) as e: predict_faces(p, m)
+            assert e.value.reason == expected and str(p) in str(e.value), name
+    assert abs(ages['exif_rotated'] - ages['upright']) < 1e-3 * max(1, abs(ages['upright'])) + 0.5 # same picture, JPEG noise only
