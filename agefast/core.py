@@ -15,7 +15,7 @@ from fastai.vision.core import PILImage
 
 # %% auto #0
 __all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'BadImageError', 'to_rgb', 'open_image', 'quadrant_picture', 'write_image_corpus',
-           'PILFace', 'atomic_write', 'save_csv', 'file_md5']
+           'PILFace', 'atomic_path', 'atomic_write', 'save_csv', 'file_md5']
 
 # %% ../nbs/00_core.ipynb #0b53f0ac
 BAD_IMAGE_REASONS = ('missing', 'empty', 'not an image', 'truncated', 'unreadable', 'too large', 'too small')
@@ -143,22 +143,28 @@ class PILFace(PILImage):
         if isinstance(fn, (str, Path, bytes, bytearray, np.ndarray, Image.Image)): return cls(open_image(fn))
         return super().create(fn, **kwargs)
 
-# %% ../nbs/00_core.ipynb #64b44148
+# %% ../nbs/00_core.ipynb #598012ba
 @contextmanager
-def atomic_write(path, mode:str='w', encoding:str|None=None):
-    "Open a temporary file beside `path` for writing; on success rename it to `path`, on error remove it"
+def atomic_path(path):
+    "A temporary path beside `path` to write to (for writers that need a path); renamed to `path` on success, removed on error"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    tmp = Path(tmp)
     try:
-        with os.fdopen(fd, mode, encoding=encoding if 'b' not in mode else None) as f:
-            yield f
-            f.flush(); os.fsync(f.fileno())
+        yield tmp
         umask = os.umask(0); os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+@contextmanager
+def atomic_write(path, mode:str='w', encoding:str|None=None):
+    "Open a temporary file beside `path` for writing; on success rename it to `path`, on error remove it"
+    with atomic_path(path) as tmp, open(tmp, mode, encoding=encoding if 'b' not in mode else None) as f:
+        yield f
+        f.flush(); os.fsync(f.fileno())
 
 def save_csv(df, path, **kwargs)->Path:
     "Write `df` to `path` as CSV, atomically"

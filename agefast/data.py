@@ -539,7 +539,7 @@ def faces_home()->Path:
     "Where downloaded data sets go: `$AGEFAST_HOME` or `~/.agefast`"
     return Path(os.environ.get('AGEFAST_HOME', '~/.agefast')).expanduser()
 
-# %% ../nbs/01_data.ipynb #22e4b108
+# %% ../nbs/01_data.ipynb #bc83efb7
 from fastdownload import download_url
 
 def _fetch(url:str, dest:Path)->Path:
@@ -551,13 +551,11 @@ def _fetch(url:str, dest:Path)->Path:
         return p
     fn = dest/'archives'/Path(u.path).name
     if fn.exists(): return fn
-    fn.parent.mkdir(parents=True, exist_ok=True)
-    tmp = fn.with_name(f".{fn.name}.part")
-    try: download_url(url, tmp, show_progress=True)
-    except Exception as e:
-        tmp.unlink(missing_ok=True)
-        raise ConnectionError(f"{url}: download failed ({type(e).__name__}: {e})") from None
-    tmp.replace(fn)
+    try:
+        with atomic_path(fn) as tmp:
+            try: download_url(url, tmp, show_progress=True)
+            finally: tmp.with_name(tmp.name + '.part').unlink(missing_ok=True) # fastdownload's own partial file
+    except Exception as e: raise ConnectionError(f"{url}: download failed ({type(e).__name__}: {e})") from None
     return fn
 
 def _extract(archive:Path, dest:Path)->None:

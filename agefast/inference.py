@@ -78,14 +78,11 @@ def load_age_model(path, device='cpu')->FaceModel:
     model.saved_config = cfg
     return model.to(device).eval()
 
-# %% ../nbs/08_inference.ipynb #b001c596
+# %% ../nbs/08_inference.ipynb #1b7f6ed5
 def export_learner(learn, path)->Path:
     "`learn.export` to `path`, written to a temporary file first and renamed when complete"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
-    try: learn.export(Path(tmp).absolute()); os.replace(tmp, path)
-    except BaseException: Path(tmp).unlink(missing_ok=True); raise
-    return path
+    with atomic_path(path) as tmp: learn.export(tmp.absolute())
+    return Path(path)
 
 # %% ../nbs/08_inference.ipynb #73e37f29
 def export_onnx(model:nn.Module, path, size:int, opset:int=17)->Path:
