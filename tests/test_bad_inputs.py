@@ -123,3 +123,38 @@ def test_predict_faces_on_corpus(corpus, tmp_path):
             with pytest.raises(BadImageError) as e: predict_faces(p, m)
             assert e.value.reason == expected and str(p) in str(e.value), name
     assert abs(ages['exif_rotated'] - ages['upright']) < 1e-3 * max(1, abs(ages['upright'])) + 0.5 # same picture, JPEG noise only
+
+def test_predict_files_on_corpus(corpus, tmp_path):
+    "A folder of awkward files through predict_files (2 processes): a row for each, the reason for each bad one, no file touched"
+    from agefast.model import AgeModel
+    from agefast.inference import save_age_model, load_age_model, predict_files
+    folder = next(iter(corpus.values()))[0].parent
+    before = snapshot(folder)
+    m = load_age_model(save_age_model(AgeModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 32))
+    res = predict_files(folder, m, detect=False, n_workers=2, progress=False, out=tmp_path/'out.csv')
+    got = dict(zip(res.path.map(lambda p: Path(p).name), res.error))
+    # text.jpg etc. are listed by extension; 'tiny' is a valid picture, predicted like any other
+    assert got == {Path(p).name: ('' if e in ('ok', 'too small') else e) for p, e in corpus.values()}
+    assert res[res.error == ''].pred_age.notna().all() and 'pred_gender' not in res # an age model: no gender columns
+    assert pd.read_csv(tmp_path/'out.csv').shape == res.shape
+    # with face search, nothing in the corpus is a face: every readable file is 'no face found'
+    res = predict_files(folder, m, detector='haar', n_workers=0, progress=False)
+    assert set(res.error) == {'no face found'} | {e for _, e in corpus.values() if e not in ('ok', 'too small')}
+    assert snapshot(folder) == before
+
+def test_predict_several_faces_and_none(tmp_path):
+    "A photo with three faces gives three rows with boxes on the drawn faces; a blank photo gives one 'no face found' row"
+    from PIL import Image
+    from agefast.model import GenderModel
+    from agefast.inference import save_age_model, load_age_model, predict_files, predict_faces, synth_photo, _inside
+    photo, drawn = synth_photo(ages=(8, 30, 45), genders=(0, 1, 0), races=(0, 1, 2), seed=1)
+    photo.save(tmp_path/'three.png'); Image.new('RGB', (300, 200), (30, 90, 60)).save(tmp_path/'blank.png')
+    m = load_age_model(save_age_model(GenderModel('resnet18', pretrained=False), tmp_path/'g.safetensors', 32))
+    res = predict_files([tmp_path/'three.png', tmp_path/'blank.png'], m, detector='haar', n_workers=0, progress=False)
+    three = res[res.path.str.endswith('three.png')]
+    assert len(three) == 3 and (three.error == '').all() and three.p_female.between(0, 1).all()
+    boxes = [tuple(int(v) for v in b) for b in three[['left', 'top', 'right', 'bottom']].to_numpy()]
+    assert all(any(_inside(b, d) for b in boxes) for d in drawn)
+    assert res[res.path.str.endswith('blank.png')].error.tolist() == ['no face found']
+    assert {'pred_gender', 'p_female'} <= set(res) and 'pred_age' not in res
+    with pytest.warns(UserWarning, match='no face found'): assert predict_faces(tmp_path/'blank.png', m, detector='haar') == []

@@ -16,3 +16,12 @@ def test_utkface_accuracy_smoke(tmp_path):
     assert set(res['agefast']) == {'mae', 'rmse', 'cs@5', 'gender_acc'}
     for f in ('test_predictions.csv', 'by_group.csv', 'history.csv', 'model.pth'): assert (tmp_path/'out'/f).stat().st_size > 0
     assert r.stdout.strip().splitlines()[-1].startswith('| ') # the RESULTS.md row
+
+def test_predict_speed_smoke(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT/'benchmarks'/'predict_speed.py'), '--n-photos', '6', '--repeats', '2', '--bs', '8',
+                        '--workers', '0', '--out', str(tmp_path/'out')],
+                       capture_output=True, text=True, timeout=600, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = json.loads((tmp_path/'out'/'speed.json').read_text())
+    assert int(rows[0]['faces_found'].split('/')[0]) >= 4 and rows[0]['single_p50_ms'] > 0 # real (dlib) or generated (Haar) photos
+    assert r.stdout.strip().splitlines()[-1].startswith('| ')

@@ -37,3 +37,30 @@ def test_prepare_other_formats_and_bad_input(tmp_path):
     assert r.returncode == 1 and 'must be in [0, 1)' in r.stderr
     r = run('prepare', '--seed', 'x')
     assert r.returncode == 2
+
+def test_every_command_has_help():
+    for cmd in ('prepare', 'train', 'evaluate', 'predict'):
+        r = run(cmd, '--help')
+        assert r.returncode == 0 and f'usage: agefast {cmd}' in r.stdout, cmd
+
+def test_main_job_end_to_end(tmp_path):
+    "prepare -> train -> evaluate -> predict with their defaults chaining through runs/ (a smaller training run)"
+    steps = [('prepare', '--n-synth', 100), ('train', '--sizes', 32, '--epochs', 2, '--bs', 16),
+             ('evaluate',), ('predict',)]
+    for s in steps:
+        r = run(*s, cwd=tmp_path)
+        assert r.returncode == 0, (s, r.stderr[-2000:])
+    runs = tmp_path/'runs'
+    for f in ('train/model.safetensors', 'train/history.png', 'evaluate/by_group.csv', 'evaluate/pred_vs_true.png', 'predict/predictions.csv'):
+        assert (runs/f).stat().st_size > 0, f
+    faces = pd.read_csv(runs/'prepare'/'faces.csv')
+    preds = pd.read_csv(runs/'predict'/'predictions.csv')
+    assert len(preds) == (faces.split == 'test').sum() and preds.pred_age.between(0, 120).all()
+    assert 'mae' in pd.read_csv(runs/'evaluate'/'summary.csv')
+    # predict on a photo folder with Haar; a model file that is not one: one-line error, exit 1
+    from agefast.inference import synth_photo
+    (tmp_path/'photos').mkdir(); synth_photo(seed=2)[0].save(tmp_path/'photos'/'two.png')
+    r = run('predict', 'photos', '--detector', 'haar', '--out', 'p2', cwd=tmp_path)
+    assert r.returncode == 0 and len(pd.read_csv(tmp_path/'p2'/'predictions.csv')) == 2, r.stderr[-2000:]
+    r = run('predict', 'photos', '--model', 'runs/prepare/faces.csv', cwd=tmp_path)
+    assert r.returncode == 1 and 'not an agefast model file' in r.stderr and len(r.stderr.strip().splitlines()) == 1
