@@ -301,7 +301,7 @@ def predict_files(items, # folder, file(s), CSV or DataFrame with a `path` colum
     if out is not None: save_csv(res, out, index=False)
     return res
 
-# %% ../nbs/08_inference.ipynb #1570b886
+# %% ../nbs/08_inference.ipynb #b3c4943e
 _MODEL_TARGET = {'AgeModel': 'age', 'GenderModel': 'gender', 'AgeGenderModel': 'age_gender'}
 
 def model_learner(model, df:pd.DataFrame, bs:int=64, num_workers:int|None=None, k:int=5)->Learner:
@@ -309,12 +309,11 @@ def model_learner(model, df:pd.DataFrame, bs:int=64, num_workers:int|None=None, 
     cfg = getattr(model, 'saved_config', None)
     if cfg is None: raise ValueError("model_learner needs a model from load_age_model (it reads the size and normalisation saved with it)")
     if [list(cfg['mean']), list(cfg['std'])] != [list(map(float, v)) for v in imagenet_stats]: raise ValueError("the model was saved with non-ImageNet normalisation, which face_dls does not support")
+    if 'path' not in df or not len(df): raise ValueError("model_learner needs a table with a 'path' column and at least one row")
     target = _MODEL_TARGET[cfg['model']]
-    d = df.reset_index(drop=True).assign(split='valid')
-    d.loc[0, 'split'] = 'train' # the DataLoaders are a template for test_dl only
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore') # rows without labels are fine for prediction
-        dls = face_dls(d, target, size=cfg['size'], bs=bs, aug=False, num_workers=num_workers, device=next(model.parameters()).device)
+    # the DataLoaders are a template for `test_dl` only: one readable image and placeholder labels make them
+    d = pd.DataFrame({'path': [df['path'].iloc[0]] * 2, 'age': 30., 'gender': 0., 'split': ['train', 'valid']})
+    dls = face_dls(d, target, size=cfg['size'], bs=bs, aug=False, num_workers=num_workers, device=next(model.parameters()).device)
     loss = {'age': SmoothL1LossFlat(), 'gender': CrossEntropyLossFlat(), 'age_gender': AgeGenderLoss()}[target]
     metrics = {'age': age_metrics(k), 'gender': [GenderAccuracy()], 'age_gender': age_metrics(k) + [GenderAccuracy()]}[target]
     return Learner(dls, model, loss_func=loss, metrics=metrics)

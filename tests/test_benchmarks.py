@@ -25,3 +25,13 @@ def test_predict_speed_smoke(tmp_path):
     rows = json.loads((tmp_path/'out'/'speed.json').read_text())
     assert int(rows[0]['faces_found'].split('/')[0]) >= 4 and rows[0]['single_p50_ms'] > 0 # real (dlib) or generated (Haar) photos
     assert r.stdout.strip().splitlines()[-1].startswith('| ')
+
+def test_similarity_smoke(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT/'benchmarks'/'similarity.py'), '--n-generated', '3000', '--n-queries', '50',
+                        '--trees', '2', '8', '--search-k', '-1', '400', '--out', str(tmp_path/'out')],
+                       capture_output=True, text=True, timeout=600, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((tmp_path/'out'/'similarity.json').read_text())
+    rec = {(g['n_trees'], g['search_k']): g['recall'] for g in res['generated']}
+    assert rec[(8, 400)] > rec[(2, -1)] and rec[(8, 400)] > 0.9 # more trees and search: more exact
+    assert res['batch'][0]['recall'] == 1.0 and (tmp_path/'out'/'similarity.png').stat().st_size > 0
