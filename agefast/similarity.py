@@ -19,9 +19,9 @@ from .inference import find_faces, crop_face, weights_fingerprint
 # %% auto #0
 __all__ = ['DEFAULT_TREES', 'DEFAULT_SEARCH_K', 'IndexFileError', 'sidecar_path', 'FaceIndex', 'embed_photo', 'age_agreement']
 
-# %% ../nbs/10_similarity.ipynb #2f564bea
-DEFAULT_TREES = 20 # chosen in benchmarks/similarity.py; see the trade-off plot below
-DEFAULT_SEARCH_K = None # None: Annoy's own, k x n_trees nodes inspected
+# %% ../nbs/10_similarity.ipynb #bd5e4e97
+DEFAULT_TREES = 10 # measured in benchmarks/similarity.py: see "Choosing n_trees and search_k" below
+DEFAULT_SEARCH_K = 1000 # nodes inspected for k=10 (scaled with the number asked for); None: Annoy's own, n x n_trees
 
 class IndexFileError(ValueError):
     "An index file that is missing its sidecar, damaged, or made for another model"
@@ -132,9 +132,9 @@ def _gender_code(g):
     if g in GENDERS: return GENDERS.index(g)
     raise ValueError(f"gender={g!r}: expected 0/1 or one of {GENDERS}")
 
-# %% ../nbs/10_similarity.ipynb #d959cf4c
+# %% ../nbs/10_similarity.ipynb #2715517d
 def _query(self:FaceIndex, q, # vector, item number, or photo (path / image) with `learn`
-           k:int=10, search_k:int|None=None, # Annoy's search_k (None: the index's default)
+           k:int=10, search_k:int|None=None, # Annoy's search_k for 10 results, scaled for more (None: the index's default)
            gender=None, age=None, # filters: 'male'/'female' (or 0/1), and (lo, hi) inclusive
            exclude=(), # item numbers to leave out (the query item itself always is)
            learn=None, detect:bool=True, detector:str='dlib')->pd.DataFrame:
@@ -158,7 +158,7 @@ def _query(self:FaceIndex, q, # vector, item number, or photo (path / image) wit
         return ok
     n = min(len(self), k + len(skip))
     while True: # widen the search until k neighbours pass the filters, or every item has been looked at
-        ids, dist = self.ann.get_nns_by_vector(v, n, search_k=-1 if sk is None else max(sk, n), include_distances=True)
+        ids, dist = self.ann.get_nns_by_vector(v, n, search_k=-1 if sk is None else int(sk * max(1, n / 10)), include_distances=True)
         ids, dist = np.asarray(ids, dtype=int), np.asarray(dist)
         ok = keep(ids)
         if ok.sum() >= k or n >= len(self): break
@@ -177,7 +177,44 @@ def _column(self:FaceIndex, c:str)->np.ndarray:
 FaceIndex._column = _column
 FaceIndex.query = _query
 
-# %% ../nbs/10_similarity.ipynb #521e5a0e
+# %% ../nbs/10_similarity.ipynb #a81ce255
+def _vectors(self:FaceIndex, device='cpu')->torch.Tensor:
+    "Every indexed vector as an (n, d) tensor on `device` (read from the index once, then cached)"
+    cache = self.__dict__.setdefault('_vecs', {})
+    if 'cpu' not in cache: cache['cpu'] = torch.tensor(np.array([self.ann.get_item_vector(i) for i in range(len(self))], dtype=np.float32))
+    if str(device) not in cache: cache[str(device)] = cache['cpu'].to(device)
+    return cache[str(device)]
+FaceIndex.vectors = _vectors
+
+def _exact(base:torch.Tensor, q:torch.Tensor, k:int, metric:str, chunk:int)->tuple:
+    ids, dists = [], []
+    if metric == 'angular': base = torch.nn.functional.normalize(base, dim=1)
+    for i in range(0, len(q), chunk):
+        x = q[i:i + chunk]
+        if metric == 'angular':
+            sim, j = (torch.nn.functional.normalize(x, dim=1) @ base.T).topk(k, dim=1)
+            d = (2 - 2 * sim).clamp_min(0).sqrt()
+        else: d, j = torch.cdist(x, base).topk(k, dim=1, largest=False)
+        ids.append(j.cpu()); dists.append(d.cpu())
+    return torch.cat(ids).numpy(), torch.cat(dists).numpy()
+
+def _search(self:FaceIndex, vectors, k:int=10, exact='auto', search_k:int|None=None, device=None, chunk:int=1024)->tuple:
+    "`(ids, distances)`, each (n_queries, k): the `k` nearest indexed items to each row of `vectors`"
+    q = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
+    if q.ndim != 2 or q.shape[1] != self.info['dim']: raise ValueError(f"queries of shape {tuple(q.shape)}, the index holds {self.info['dim']}-d embeddings")
+    k = min(k, len(self))
+    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    if exact == 'auto': exact = str(device).startswith('cuda') and self.info['metric'] in ('angular', 'euclidean')
+    if exact:
+        if self.info['metric'] not in ('angular', 'euclidean'): raise ValueError(f"exact search supports angular and euclidean indexes, not {self.info['metric']!r}")
+        return _exact(self.vectors(device), q.to(device), k, self.info['metric'], chunk)
+    sk = search_k if search_k is not None else self.info.get('search_k')
+    sk = -1 if sk is None else int(sk * max(1, k / 10))
+    res = [self.ann.get_nns_by_vector(v, k, search_k=sk, include_distances=True) for v in q.numpy()]
+    return np.array([r[0] for r in res]), np.array([r[1] for r in res], dtype=np.float32)
+FaceIndex.search = _search
+
+# %% ../nbs/10_similarity.ipynb #da382cb4
 def _show_similar(self:FaceIndex, q, k:int=8, learn=None, ncols:int|None=None, figsize=None, **kwargs):
     "A grid of the query (when it is a photo or an item) and its `k` nearest faces, with age and distance"
     import matplotlib.pyplot as plt
@@ -194,7 +231,7 @@ def _show_similar(self:FaceIndex, q, k:int=8, learn=None, ncols:int|None=None, f
     return fig
 FaceIndex.show_similar = _show_similar
 
-# %% ../nbs/10_similarity.ipynb #8ce5f455
+# %% ../nbs/10_similarity.ipynb #c1eec805
 def age_agreement(index:FaceIndex, k:int=10, n:int=500, seed:int=0)->dict:
     "Mean |age difference| of items to their `k` neighbours and to random items, for `n` random items"
     rng = np.random.default_rng(seed)
@@ -204,11 +241,11 @@ def age_agreement(index:FaceIndex, k:int=10, n:int=500, seed:int=0)->dict:
     rand = np.abs(ages[items] - ages[rng.integers(0, len(index), len(items))]).mean()
     return dict(neighbours=float(near), random=float(rand), ratio=float(near / rand))
 
-# %% ../nbs/10_similarity.ipynb #043c35b1
+# %% ../nbs/10_similarity.ipynb #13eed2f1
 def _extend(self:FaceIndex, embeddings, meta:pd.DataFrame, model=None)->FaceIndex:
     "A new index with `embeddings`/`meta` added (a full rebuild); saved over this one's files if this one was saved"
     if model is not None: self.check_model(model)
-    old = np.array([self.ann.get_item_vector(i) for i in range(len(self))], dtype=np.float32)
+    old = self.vectors().numpy()
     new = np.asarray(embeddings, dtype=np.float32)
     if new.ndim != 2 or new.shape[1] != self.info['dim']: raise ValueError(f"new embeddings of shape {new.shape}, the index holds {self.info['dim']}-d")
     i = self.info
