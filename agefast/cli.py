@@ -80,8 +80,15 @@ def prepare(args)->int:
     print(f"wrote {out}/faces.csv, skipped.csv, split_summary.csv{'' if args.no_plots else ', counts.csv and plots'} in {time.time() - t0:.1f}s")
     return 0
 
-# %% ../nbs/12_cli.ipynb #bba96979
+# %% ../nbs/12_cli.ipynb #1b26c44e
 _LEARNERS = {'age': age_learner, 'gender': gender_learner, 'age_gender': age_gender_learner}
+
+def _add_model_arg(p, what:str='model file'):
+    p.add_argument('--model', type=Path, default=Path('runs/train/model.safetensors'), help=f'{what} (default: runs/train/model.safetensors)')
+
+def _load_model(path:Path):
+    "A model saved by `agefast train`, on the GPU when there is one"
+    return load_age_model(path, device='cuda' if torch.cuda.is_available() else 'cpu')
 
 def _faces_table(path:Path)->pd.DataFrame:
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such face table (run `agefast prepare` first, or give a faces.csv)")
@@ -131,13 +138,13 @@ def train(args)->int:
     print(f"wrote {out}/model.safetensors, history.csv, history.png, train.json in {time.time() - t0:.0f}s")
     return 0
 
-# %% ../nbs/12_cli.ipynb #68e35df0
+# %% ../nbs/12_cli.ipynb #7e9eb90e
 def _add_evaluate(sub):
     p = sub.add_parser('evaluate', help='score a saved model on the test split, overall and per group',
                        description='Score a model (from `agefast train`) on one split of a face table; write predictions.csv, '
                                    'summary.csv, by_group.csv and plots.')
     p.add_argument('faces', nargs='?', type=Path, default=Path('runs/prepare/faces.csv'), help='split face table (default: runs/prepare/faces.csv)')
-    p.add_argument('--model', type=Path, default=Path('runs/train/model.safetensors'), help='model file (default: runs/train/model.safetensors)')
+    _add_model_arg(p)
     p.add_argument('--split', default='test', choices=SPLITS, help='rows to score (default: test)')
     p.add_argument('--tta', action='store_true', help='average over flipped and augmented views (test-time augmentation)')
     p.add_argument('--bs', type=int, default=64, help='batch size (default: 64)')
@@ -147,7 +154,7 @@ def _add_evaluate(sub):
 def evaluate_cmd(args)->int:
     "Evaluate a saved model; returns the exit code"
     t0, df = time.time(), _faces_table(args.faces)
-    model = load_age_model(args.model, device='cuda' if torch.cuda.is_available() else 'cpu')
+    model = _load_model(args.model)
     ev = evaluate(model_learner(model, df, bs=args.bs), df, split=args.split, tta=args.tta)
     out = args.out
     save_csv(ev.table, out/'predictions.csv', index=False)
@@ -166,13 +173,13 @@ def _save_plots(ev, out:Path, age:bool):
         save_figure(plot_pred_vs_true(ev).figure, out/'pred_vs_true.png')
         save_figure(plot_error_by_age(ev).figure, out/'error_by_age.png')
 
-# %% ../nbs/12_cli.ipynb #32f10e10
+# %% ../nbs/12_cli.ipynb #c8a299d8
 def _add_predict(sub):
     p = sub.add_parser('predict', help='predict age (and gender) of every face in photos; write a CSV',
                        description='Find every face in the photos, crop it as in training and predict with a saved model; '
                                    'write predictions.csv (one row per face, or per photo with the reason it has none).')
     p.add_argument('photos', nargs='*', type=Path, help='image files, folders or CSVs with a path column (default: the test rows of runs/prepare/faces.csv, as crops)')
-    p.add_argument('--model', type=Path, default=Path('runs/train/model.safetensors'), help='model file (default: runs/train/model.safetensors)')
+    _add_model_arg(p)
     p.add_argument('--detector', default='dlib', choices=list(DETECTORS), help='face detector (default: dlib)')
     p.add_argument('--no-detect', action='store_true', help='the images are face crops already: no face search')
     p.add_argument('--whole-image', action='store_true', help='use the whole picture when no face is found')
@@ -198,7 +205,7 @@ def predict(args)->int:
         df = _faces_table(faces)
         items, detect = df[df.split == 'test'], False
         print(f"no PHOTO given: predicting the {len(items):,} test faces of {faces} (face crops: no face search)")
-    model = load_age_model(args.model, device='cuda' if torch.cuda.is_available() else 'cpu')
+    model = _load_model(args.model)
     res = predict_files(items, model, detect=detect, detector=args.detector, whole_image=args.whole_image, bs=args.bs,
                         out=args.out/'predictions.csv', n_workers=defaults.cpus if args.workers is None else args.workers)
     if args.draw: _draw(res, args.out/'drawn')
@@ -211,13 +218,13 @@ def predict(args)->int:
     print(f"wrote {args.out}/predictions.csv{' and drawn/' if args.draw else ''} in {time.time() - t0:.0f}s")
     return 0
 
-# %% ../nbs/12_cli.ipynb #a0469dc7
+# %% ../nbs/12_cli.ipynb #b2b299db
 def _add_index(sub):
     p = sub.add_parser('index', help='embed faces with a saved model and build a look-alike index',
                        description='Embed every face of a face table (or folders of face crops) with a saved model and build '
                                    'an Annoy index (OUT, a .ann file, plus its .json sidecar).')
     p.add_argument('faces', nargs='*', type=Path, help='a face table CSV, or folders of face crops (default: runs/prepare/faces.csv)')
-    p.add_argument('--model', type=Path, default=Path('runs/train/model.safetensors'), help='model file (default: runs/train/model.safetensors)')
+    _add_model_arg(p)
     p.add_argument('--layer', default=DEFAULT_LAYER, help=f'the layer whose output is the embedding (default: {DEFAULT_LAYER})')
     p.add_argument('--trees', type=int, default=DEFAULT_TREES, help=f'Annoy trees: more is more exact, bigger and slower to build (default: {DEFAULT_TREES})')
     p.add_argument('--bs', type=int, default=128, help='batch size (default: 128)')
@@ -238,7 +245,7 @@ def index(args)->int:
     good, bad = validate_images(items.drop(columns=[c for c in ('width', 'height', 'md5', 'duplicate') if c in items]))
     if len(bad): save_csv(bad[['path', 'reason']], args.out.with_name('skipped.csv'), index=False); print(f"skipped {len(bad):,} unreadable images (listed in {args.out.with_name('skipped.csv')})")
     if not len(good): raise ValueError(f"no readable images among {len(items):,}")
-    model = load_age_model(args.model, device='cuda' if torch.cuda.is_available() else 'cpu')
+    model = _load_model(args.model)
     emb = get_embeddings(model_learner(model, good, bs=args.bs), good, layer=args.layer)
     meta = good[[c for c in ('path', 'age', 'gender', 'race', 'source', 'split') if c in good]]
     idx = FaceIndex.build(emb, meta, n_trees=args.trees, layer=args.layer, model=model)
@@ -246,13 +253,13 @@ def index(args)->int:
     print(f"{idx}: wrote {args.out} and {args.out.with_suffix('.json').name} in {time.time() - t0:.0f}s")
     return 0
 
-# %% ../nbs/12_cli.ipynb #6d9fc3e5
+# %% ../nbs/12_cli.ipynb #437b59e4
 def _add_similar(sub):
     p = sub.add_parser('similar', help='the look-alikes of the face in a photo',
                        description='Find the face in PHOTO, embed it with the model that built the index, and print its nearest faces.')
     p.add_argument('photo', type=Path, help='a photo (its largest face is used) or, with --no-detect, a face crop')
     p.add_argument('--index', type=Path, default=Path('runs/index/faces.ann'), help='index file (default: runs/index/faces.ann)')
-    p.add_argument('--model', type=Path, default=Path('runs/train/model.safetensors'), help='the model that built the index (default: runs/train/model.safetensors)')
+    _add_model_arg(p, 'the model that built the index')
     p.add_argument('-k', type=int, default=10, help='how many look-alikes (default: 10)')
     p.add_argument('--gender', choices=GENDERS, help='only faces of this gender')
     p.add_argument('--age', type=float, nargs=2, metavar=('MIN', 'MAX'), help='only faces aged MIN to MAX')
@@ -264,7 +271,7 @@ def _add_similar(sub):
 def similar(args)->int:
     "Print (and draw) the look-alikes of a photo's face; returns the exit code"
     if not args.photo.is_file(): raise FileNotFoundError(f"{args.photo}: no such photo")
-    model = load_age_model(args.model, device='cuda' if torch.cuda.is_available() else 'cpu')
+    model = _load_model(args.model)
     idx = FaceIndex.load(args.index, model=model)
     learn = model_learner(model, pd.DataFrame({'path': [str(args.photo)]}))
     kw = dict(k=args.k, gender=args.gender, age=args.age, learn=learn, detect=not args.no_detect, detector=args.detector)
