@@ -48,7 +48,7 @@ def _trainable(df:pd.DataFrame, targets)->pd.DataFrame:
     if not ok.all(): warnings.warn(f"{(~ok).sum()} of {len(d)} train/valid rows have no {' or '.join(targets)} and are left out")
     return d[ok].reset_index(drop=True)
 
-# %% ../nbs/03_datablock.ipynb #7c6c31c0
+# %% ../nbs/03_datablock.ipynb #f467d915
 _TARGETS = {'age': (['age'], lambda: [AgeBlock()], lambda: [ColReader('age')]),
             'gender': (['gender'], lambda: [GenderBlock()], lambda: [gender_label]),
             'age_gender': (['age', 'gender'], lambda: [AgeBlock(), GenderBlock()], lambda: [ColReader('age'), gender_label])}
@@ -61,10 +61,15 @@ def face_dls(df:pd.DataFrame, # a face table with a `split` column
              method:str=ResizeMethod.Crop, # how `Resize` fits non-square images
              num_workers:int|None=None, # loader processes (default: fastai's)
              device=None, # where batches go (default: the GPU if there is one)
+             fast:bool=False, # images decoded once into a uint8 cache, batches made on the device (see `agefast.fast`)
+             cache_dir=None, # fast: where the cache lives (default ~/.cache/agefast)
              **aug_kwargs, # passed to `aug_transforms`
             ):
     "fastai `DataLoaders` for `target` from the train/valid rows of `df`"
     if target not in _TARGETS: raise ValueError(f"target={target!r}: expected one of {list(_TARGETS)}")
+    if fast:
+        from agefast.fast import fast_face_dls
+        return fast_face_dls(df, target, size, bs, aug, method, device, cache_dir, **aug_kwargs)
     cols, blocks, getters = _TARGETS[target]
     d = _trainable(df, cols)
     batch_tfms = [*(aug_transforms(**aug_kwargs) if aug else []), Normalize.from_stats(*imagenet_stats)]

@@ -35,3 +35,12 @@ def test_similarity_smoke(tmp_path):
     rec = {(g['n_trees'], g['search_k']): g['recall'] for g in res['generated']}
     assert rec[(8, 400)] > rec[(2, -1)] and rec[(8, 400)] > 0.9 # more trees and search: more exact
     assert res['batch'][0]['recall'] == 1.0 and (tmp_path/'out'/'similarity.png').stat().st_size > 0
+
+def test_train_throughput_smoke(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT/'benchmarks'/'train_throughput.py'), '--generated', '--size', '32', '--bs', '16',
+                        '--batches', '3', '--workers', '0', '--out', str(tmp_path/'out')],
+                       capture_output=True, text=True, timeout=600, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((tmp_path/'out'/'throughput.json').read_text())
+    assert min(res['default_img_s'], res['fast_img_s'], res['model_only_img_s']) > 0 and res['cache_reuse_s'] < res['cache_build_s'] + 1
+    assert r.stdout.strip().splitlines()[-1].startswith('| ')
