@@ -80,7 +80,7 @@ def prepare(args)->int:
     print(f"wrote {out}/faces.csv, skipped.csv, split_summary.csv{'' if args.no_plots else ', counts.csv and plots'} in {time.time() - t0:.1f}s")
     return 0
 
-# %% ../nbs/12_cli.ipynb #1b26c44e
+# %% ../nbs/12_cli.ipynb #f7f4145b
 _LEARNERS = {'age': age_learner, 'gender': gender_learner, 'age_gender': age_gender_learner}
 
 def _add_model_arg(p, what:str='model file'):
@@ -116,7 +116,7 @@ def _add_train(sub):
 
 def train(args)->int:
     "Train and save a model; returns the exit code"
-    from fastai.torch_core import set_seed
+    from fastai.torch_core import set_seed, num_distrib, rank_distrib
     t0, df = time.time(), _faces_table(args.faces)
     set_seed(args.seed, reproducible=True)
     dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, num_workers=args.workers)
@@ -125,15 +125,20 @@ def train(args)->int:
     if gpu: learn = learn.to_bf16(); learn.model.to(memory_format=torch.channels_last)
     print(f"training a {args.task.replace('_', '+')} {learn.model.config['arch']} on {len(dls.train_ds):,} faces "
           f"(valid {len(dls.valid_ds):,}) on {torch.cuda.get_device_name() if gpu else 'the CPU'}")
-    hist = fit_age(learn, epochs=args.epochs, lr=args.lr, sizes=args.sizes)
+    if num_distrib() > 1: # launched by `accelerate launch`: one process per GPU (or CPU process), fastai's DDP
+        from agefast.fast import distributed_ready
+        distributed_ready()
+        with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu): hist = fit_age(learn, epochs=args.epochs, lr=args.lr, sizes=args.sizes)
+    else: hist = fit_age(learn, epochs=args.epochs, lr=args.lr, sizes=args.sizes)
     if gpu: learn = learn.to_fp32(); learn.model.to(memory_format=torch.contiguous_format)
+    if rank_distrib() > 0: return 0 # only the first process writes
     out = args.out
     save_age_model(learn.model, out/'model.safetensors', size=args.sizes[-1])
     save_csv(hist, out/'history.csv', index=False)
     metric = 'mae' if 'mae' in hist else 'gender_acc'
     save_figure(plot_history(hist, metric).figure, out/'history.png')
     final = {k: float(v) for k, v in hist.iloc[-1].items() if k not in ('stage', 'size', 'epoch')}
-    with atomic_write(out/'train.json') as f: json.dump({**{k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != 'func'}, 'valid': final, 'seconds': round(time.time() - t0, 1)}, f, indent=1)
+    with atomic_write(out/'train.json') as f: json.dump({**{k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != 'func'}, 'valid': final, 'processes': max(1, num_distrib()), 'seconds': round(time.time() - t0, 1)}, f, indent=1)
     print('valid: ' + ', '.join(f"{k} {v:.3f}" for k, v in final.items()))
     print(f"wrote {out}/model.safetensors, history.csv, history.png, train.json in {time.time() - t0:.0f}s")
     return 0

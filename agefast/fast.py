@@ -16,7 +16,7 @@ from fastai.vision.all import (TfmdDL, DataLoaders, TensorImage, TensorCategory,
 from .data import GENDERS
 
 # %% auto #0
-__all__ = ['cache_key', 'face_cache', 'TensorFaceDL', 'FastFaceDataLoaders', 'fast_face_dls']
+__all__ = ['cache_key', 'face_cache', 'TensorFaceDL', 'FastFaceDataLoaders', 'fast_face_dls', 'distributed_ready']
 
 # %% ../nbs/11_fast.ipynb #ba12d7ae
 def _decoded(path, size:int, method:str)->np.ndarray:
@@ -96,3 +96,16 @@ def fast_face_dls(df:pd.DataFrame, target:str='age', size:int=128, bs:int=64, au
     dls.face_args = dict(df=df, target=target, size=size, bs=bs, aug=aug, method=method, num_workers=None, device=device,
                          fast=True, cache_dir=cache_dir, **aug_kwargs)
     return dls
+
+# %% ../nbs/11_fast.ipynb #fc872d72
+def _broadcast_any_backend(self, t, rank:int):
+    "Broadcast `t` from `rank` to every process: through CUDA under NCCL, through the CPU under gloo"
+    x = torch.tensor(t, dtype=torch.long)
+    if torch.distributed.get_backend() == 'nccl': x = x.cuda()
+    torch.distributed.broadcast(x, rank)
+    return x.cpu().tolist()
+
+def distributed_ready():
+    "Let fastai's `DistributedDL` run under gloo (CPU processes) as well as NCCL; needs `accelerate`"
+    from fastai.distributed import DistributedDL
+    DistributedDL._broadcast = _broadcast_any_backend
