@@ -80,7 +80,7 @@ def prepare(args)->int:
     print(f"wrote {out}/faces.csv, skipped.csv, split_summary.csv{'' if args.no_plots else ', counts.csv and plots'} in {time.time() - t0:.1f}s")
     return 0
 
-# %% ../nbs/12_cli.ipynb #f7f4145b
+# %% ../nbs/12_cli.ipynb #8203e9a6
 _LEARNERS = {'age': age_learner, 'gender': gender_learner, 'age_gender': age_gender_learner}
 
 def _add_model_arg(p, what:str='model file'):
@@ -111,6 +111,8 @@ def _add_train(sub):
     p.add_argument('--bs', type=int, default=64, help='batch size (default: 64)')
     p.add_argument('--seed', type=int, default=42, help='random seed (default: 42)')
     p.add_argument('--workers', type=int, default=None, help="data loader processes (default: fastai's)")
+    p.add_argument('--fast', action='store_true', help='fast data path: images decoded once into a uint8 cache, batches and augmentation on the device (one process)')
+    p.add_argument('--precision', choices=['auto', 'bf16', 'fp16', 'fp32'], default='auto', help='auto: bf16 + channels_last on a GPU, fp32 on a CPU (default)')
     p.add_argument('--out', type=Path, default=Path('runs/train'), help='output folder (default: runs/train)')
     p.set_defaults(func=train)
 
@@ -119,18 +121,20 @@ def train(args)->int:
     from fastai.torch_core import set_seed, num_distrib, rank_distrib
     t0, df = time.time(), _faces_table(args.faces)
     set_seed(args.seed, reproducible=True)
-    dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, num_workers=args.workers)
-    learn = _LEARNERS[args.task](dls, args.arch, pretrained=args.pretrained)
+    if args.fast and num_distrib() > 1: raise SystemExit("agefast train: --fast runs in one process; leave it out under torchrun/accelerate launch")
+    kw = {'fast': True} if args.fast else {'num_workers': args.workers}
+    dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, **kw)
+    learn = _LEARNERS[args.task](dls, args.arch, pretrained=args.pretrained, precision=args.precision)
     gpu = torch.cuda.is_available()
-    if gpu: learn = learn.to_bf16(); learn.model.to(memory_format=torch.channels_last)
     print(f"training a {args.task.replace('_', '+')} {learn.model.config['arch']} on {len(dls.train_ds):,} faces "
-          f"(valid {len(dls.valid_ds):,}) on {torch.cuda.get_device_name() if gpu else 'the CPU'}")
+          f"(valid {len(dls.valid_ds):,}) on {torch.cuda.get_device_name() if gpu else 'the CPU'} in {learn.precision}"
+          f"{', fast data path' if args.fast else ''}")
     if num_distrib() > 1: # launched by `accelerate launch`: one process per GPU (or CPU process), fastai's DDP
         from agefast.fast import distributed_ready
         distributed_ready()
         with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu): hist = fit_age(learn, epochs=args.epochs, lr=args.lr, sizes=args.sizes)
     else: hist = fit_age(learn, epochs=args.epochs, lr=args.lr, sizes=args.sizes)
-    if gpu: learn = learn.to_fp32(); learn.model.to(memory_format=torch.contiguous_format)
+    if learn.precision != 'fp32': learn.to_contiguous(to_fp32=True) # safetensors wants contiguous float32 weights
     if rank_distrib() > 0: return 0 # only the first process writes
     out = args.out
     save_age_model(learn.model, out/'model.safetensors', size=args.sizes[-1])

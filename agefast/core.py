@@ -135,7 +135,7 @@ def write_image_corpus(dest)->dict:
     add('bomb.png', 'too large', lambda p: Image.new('1', (8000, 6000)).save(p))
     return res
 
-# %% ../nbs/00_core.ipynb #ae26afa5
+# %% ../nbs/00_core.ipynb #b11f1f74
 class PILFace(PILImage):
     "A fastai `PILImage` opened with `open_image`: upright RGB whatever the file"
     @classmethod
@@ -143,7 +143,7 @@ class PILFace(PILImage):
         if isinstance(fn, (str, Path, bytes, bytearray, np.ndarray, Image.Image)): return cls(open_image(fn))
         return super().create(fn, **kwargs)
 
-# %% ../nbs/00_core.ipynb #598012ba
+# %% ../nbs/00_core.ipynb #aed6785d
 @contextmanager
 def atomic_path(path):
     "A temporary path beside `path` to write to (for writers that need a path); renamed to `path` on success, removed on error"
@@ -171,7 +171,7 @@ def save_csv(df, path, **kwargs)->Path:
     with atomic_write(path, 'w', encoding='utf-8') as f: df.to_csv(f, **kwargs)
     return Path(path)
 
-# %% ../nbs/00_core.ipynb #ef91119e
+# %% ../nbs/00_core.ipynb #7e0a8bff
 def file_md5(path)->str:
     "MD5 of the bytes of the file at `path`"
     return hashlib.md5(Path(path).read_bytes()).hexdigest()

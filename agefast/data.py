@@ -94,7 +94,7 @@ def draw_face(age:float, gender:int, race:int, size:int=64, rng=None)->Image.Ima
         d.line([cx - hw * .45, y, cx + hw * .45, y], fill=tuple(int(c * .7) for c in skin), width=max(1, S // 120))
     return im.filter(ImageFilter.GaussianBlur(S / 200)).resize((size, size), Image.Resampling.LANCZOS)
 
-# %% ../nbs/01_data.ipynb #4eaec36d
+# %% ../nbs/01_data.ipynb #14c105fd
 def _sample_ages(n, rng, lo=1, hi=95):
     kind = rng.choice(3, size=n, p=[.15, .65, .2])
     age = np.where(kind == 0, rng.integers(1, 13, n), np.where(kind == 1, rng.integers(18, 61, n), rng.integers(61, 96, n)))
@@ -110,7 +110,7 @@ def _check_dest(dest)->Path:
     dest.mkdir(parents=True, exist_ok=True)
     return dest
 
-# %% ../nbs/01_data.ipynb #ffa57c37
+# %% ../nbs/01_data.ipynb #83ef97af
 def _break_files(files:list, rng)->None:
     "Damage three of `files` in place (empty, truncated, not an image) and make the fourth a copy of the fifth"
     empty, cut, text, dup, orig = files[:5]
@@ -119,7 +119,7 @@ def _break_files(files:list, rng)->None:
     text.write_text('<html>404 Not Found</html>\n')
     dup.write_bytes(orig.read_bytes())
 
-# %% ../nbs/01_data.ipynb #2d427061
+# %% ../nbs/01_data.ipynb #e41b51a9
 def _utk_stamp(rng)->str:
     return f"201701{int(rng.integers(4, 20)):02d}{int(rng.integers(0, 24)):02d}{int(rng.integers(0, 60)):02d}{int(rng.integers(0, 60)):02d}{int(rng.integers(0, 1000)):03d}"
 
@@ -134,7 +134,7 @@ def _synth_utkface(dest, n, rng, size, broken):
         _save_jpg(draw_face(40, 1, 0, size, rng), dest/f"39_1_{_utk_stamp(rng)}.jpg.chip.jpg") # race missing, as in the real set
         _save_jpg(draw_face(40, 1, 0, size, rng), dest/f"140_1_0_{_utk_stamp(rng)}.jpg.chip.jpg") # age out of range
 
-# %% ../nbs/01_data.ipynb #fba5f013
+# %% ../nbs/01_data.ipynb #27bb03b9
 _MATLAB_EPOCH = np.datetime64('0001-01-01') # MATLAB datenum 367
 
 def date_to_matlab(d)->float:
@@ -148,7 +148,7 @@ def matlab_to_date(dn)->np.ndarray:
     days = np.where(ok, np.floor(np.where(ok, dn, 367)) - 367, 0).astype('timedelta64[D]')
     return np.where(ok, _MATLAB_EPOCH + days, np.datetime64('NaT'))
 
-# %% ../nbs/01_data.ipynb #0f4226db
+# %% ../nbs/01_data.ipynb #85143e49
 def _synth_imdb_wiki(dest, n, rng, size, broken, collection='wiki'):
     n_subj = max(1, n // 3)
     names = np.array([f"Person {i:04d}" for i in range(n_subj)])
@@ -177,7 +177,7 @@ def _synth_imdb_wiki(dest, n, rng, size, broken, collection='wiki'):
                face_score=face[None], second_face_score=second[None])
     scipy.io.savemat(dest/f"{collection}.mat", {collection: rec})
 
-# %% ../nbs/01_data.ipynb #927ea5db
+# %% ../nbs/01_data.ipynb #de713486
 APPA_COLUMNS = ['file_name', 'num_ratings', 'apparent_age_avg', 'apparent_age_std', 'real_age']
 _APPA_RACES = {'caucasian': 0, 'afroamerican': 1, 'asian': 2}
 
@@ -203,7 +203,7 @@ def _synth_appa_real(dest, n, rng, size, broken):
         pd.DataFrame(rows[s], columns=APPA_COLUMNS).to_csv(dest/f"gt_avg_{s}.csv", index=False)
         pd.DataFrame(cats[s], columns=['file', 'gender', 'race', 'makeup', 'time', 'happiness']).to_csv(dest/f"allcategories_{s}.csv", index=False)
 
-# %% ../nbs/01_data.ipynb #40dcbf89
+# %% ../nbs/01_data.ipynb #aa949bd9
 FACE_FORMATS = ('utkface', 'imdb-wiki', 'appa-real')
 
 def synth_faces(dest, # a new or empty folder
@@ -220,7 +220,7 @@ def synth_faces(dest, # a new or empty folder
     {'utkface': _synth_utkface, 'imdb-wiki': _synth_imdb_wiki, 'appa-real': _synth_appa_real}[fmt](dest, n, rng, size, broken)
     return dest
 
-# %% ../nbs/01_data.ipynb #69be9495
+# %% ../nbs/01_data.ipynb #d95b0a15
 class LabelError(ValueError):
     "A label that cannot be used; `reason` says why, without the file name"
     def __init__(self, reason, name=''): self.reason = reason; super().__init__(f"{name}: {reason}" if name else reason)
@@ -248,7 +248,7 @@ def parse_utk_name(name:str, # e.g. `25_0_1_20170116174525125.jpg.chip.jpg`
     try: return _parse_utk(name)
     except LabelError as e: raise LabelError(e.reason, name) from None
 
-# %% ../nbs/01_data.ipynb #d4be1814
+# %% ../nbs/01_data.ipynb #7cd9badd
 def read_utkface(path, # the folder of `*.jpg` files (searched recursively)
                 )->pd.DataFrame:
     "UTKFace as a face table; files whose names are not valid labels go to `attrs['skipped']`"
@@ -262,7 +262,7 @@ def read_utkface(path, # the folder of `*.jpg` files (searched recursively)
     df = pd.DataFrame(rows, columns=['path', 'age', 'gender', 'race', 'datetime'])
     return tidy_faces(df, 'utkface', skipped)
 
-# %% ../nbs/01_data.ipynb #6b0c1c23
+# %% ../nbs/01_data.ipynb #b6c7ee20
 _IMDB_FIELDS = ('dob', 'photo_taken', 'full_path', 'gender', 'name', 'face_score', 'second_face_score')
 
 def age_at_midyear(dob:np.ndarray, year:np.ndarray)->np.ndarray:
@@ -275,7 +275,7 @@ def age_at_midyear(dob:np.ndarray, year:np.ndarray)->np.ndarray:
     after_july_1 = (m > 7) | ((m == 7) & (day > 1))
     return np.where(nat | ~np.isfinite(year), np.nan, year - y - after_july_1)
 
-# %% ../nbs/01_data.ipynb #a96260ca
+# %% ../nbs/01_data.ipynb #97a7b68e
 def _cellstr(a)->list:
     "Python strings from a MATLAB cell array of strings ('' for empty cells)"
     return [str(np.asarray(o).ravel()[0]) if np.asarray(o).size else '' for o in np.asarray(a, dtype=object).ravel()]
@@ -302,7 +302,7 @@ def load_imdb_mat(mat)->pd.DataFrame:
     for f in ('dob', 'photo_taken', 'gender', 'face_score', 'second_face_score'): df[f] = pd.to_numeric(df[f], errors='coerce').astype(float)
     return df
 
-# %% ../nbs/01_data.ipynb #bcc30611
+# %% ../nbs/01_data.ipynb #16dbbd63
 def _imdb_reasons(df, root, min_face_score, second_face, age_range, check_files)->pd.Series:
     "The first reason each row must be skipped (None to keep it)"
     checks = [(df.dob_date.isna(), 'bad date of birth'),
@@ -321,7 +321,7 @@ def _imdb_reasons(df, root, min_face_score, second_face, age_range, check_files)
         reason.loc[gone[gone].index] = 'missing image file'
     return reason
 
-# %% ../nbs/01_data.ipynb #5f57941f
+# %% ../nbs/01_data.ipynb #0b9c926d
 def read_imdb_wiki(path, # folder holding `wiki.mat` and/or `imdb.mat` beside the image folders
                    min_face_score:float|None=3.5, # drop weaker face detections (None: keep all)
                    second_face:bool=False, # keep images where a second face was found?
@@ -346,7 +346,7 @@ def read_imdb_wiki(path, # folder holding `wiki.mat` and/or `imdb.mat` beside th
                                         face_score=df.face_score, second_face_score=df.second_face_score)))
     return tidy_faces(pd.concat(frames, ignore_index=True), 'imdb-wiki', skipped)
 
-# %% ../nbs/01_data.ipynb #aa8129ab
+# %% ../nbs/01_data.ipynb #74f4ec5e
 def _read_csv(f, columns)->pd.DataFrame:
     try: d = pd.read_csv(f)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
@@ -363,7 +363,7 @@ def _appa_categories(path, split)->pd.DataFrame:
     return pd.DataFrame(dict(file_name=d.file.astype(str), gender=d.gender.map({g: i for i, g in enumerate(GENDERS)}),
                              race=d.race.map(_APPA_RACES)))
 
-# %% ../nbs/01_data.ipynb #255fc1f9
+# %% ../nbs/01_data.ipynb #3fea1c16
 def read_appa_real(path, # the APPA-REAL release folder (`gt_avg_*.csv`, `train/`, `valid/`, `test/`)
                    face_crops:bool=True, # use `*_face.jpg` crops where present
                   )->pd.DataFrame:
@@ -393,7 +393,7 @@ def read_appa_real(path, # the APPA-REAL release folder (`gt_avg_*.csv`, `train/
                                         face_crop=d.path.map(lambda p: p.name.endswith('_face.jpg')))))
     return tidy_faces(pd.concat(frames, ignore_index=True), 'appa-real', skipped)
 
-# %% ../nbs/01_data.ipynb #9f76d3e2
+# %% ../nbs/01_data.ipynb #64751641
 READERS = {'utkface': read_utkface, 'imdb-wiki': read_imdb_wiki, 'appa-real': read_appa_real}
 
 def detect_format(path)->str:
@@ -419,7 +419,7 @@ def read_faces(sources, # folders, `(fmt, folder)` pairs or face tables
     df.attrs['skipped'] = skipped_frame(skipped)
     return df
 
-# %% ../nbs/01_data.ipynb #2e0398a5
+# %% ../nbs/01_data.ipynb #ca23d4ce
 def check_image(path, min_size:int=32, max_pixels:int=MAX_PIXELS)->dict:
     "Why the image at `path` cannot be used (`reason`, None if it can), its `width`, `height` and `md5`"
     res = dict(reason=None, width=np.nan, height=np.nan, md5=None)
@@ -433,7 +433,7 @@ def check_image(path, min_size:int=32, max_pixels:int=MAX_PIXELS)->dict:
     if min(im.size) < min_size: res['reason'] = 'too small'
     return res
 
-# %% ../nbs/01_data.ipynb #7364225a
+# %% ../nbs/01_data.ipynb #1da1dbea
 def validate_images(df:pd.DataFrame, # a face table
                     min_size:int=32, # images smaller than this on either side are 'too small'
                     n_workers:int=defaults.cpus, # processes opening images (0: in this process)
@@ -450,7 +450,7 @@ def validate_images(df:pd.DataFrame, # a face table
     for o in (good, bad): o.attrs = dict(df.attrs)
     return good, bad
 
-# %% ../nbs/01_data.ipynb #36661728
+# %% ../nbs/01_data.ipynb #75c46003
 def skip_report(good:pd.DataFrame, bad:pd.DataFrame|None=None)->pd.DataFrame:
     "Every dropped file with its `reason` and the `stage` that dropped it (`read` or `validate`)"
     read = good.attrs.get('skipped', skipped_frame()).assign(stage='read')
@@ -458,7 +458,7 @@ def skip_report(good:pd.DataFrame, bad:pd.DataFrame|None=None)->pd.DataFrame:
     if bad is not None and len(bad): parts.append(bad[['path', 'reason']].assign(stage='validate'))
     return pd.concat(parts, ignore_index=True)
 
-# %% ../nbs/01_data.ipynb #ee6b899d
+# %% ../nbs/01_data.ipynb #2b7e4857
 def face_groups(df:pd.DataFrame, keys=('subject', 'md5'))->np.ndarray:
     "A group number per row: rows that share any of `keys` (transitively) share a group"
     n, rows, cols, offset = len(df), [], [], len(df)
@@ -472,7 +472,7 @@ def face_groups(df:pd.DataFrame, keys=('subject', 'md5'))->np.ndarray:
     g = coo_matrix((np.ones(len(r)), (r, c)), shape=(offset, offset))
     return connected_components(g, directed=False)[1][:n]
 
-# %% ../nbs/01_data.ipynb #ffe85645
+# %% ../nbs/01_data.ipynb #4e15fe9e
 AGE_BANDS = (0, 3, 13, 20, 30, 40, 50, 60, 70, np.inf)
 
 def age_band(age, bands=AGE_BANDS)->pd.Categorical:
@@ -485,7 +485,7 @@ def _deal(sizes:np.ndarray, valid_pct, test_pct)->np.ndarray:
     n, mid = sizes.sum(), np.cumsum(sizes) - sizes / 2
     return np.where(mid < test_pct * n, 'test', np.where(mid < (test_pct + valid_pct) * n, 'valid', 'train'))
 
-# %% ../nbs/01_data.ipynb #33b02f7b
+# %% ../nbs/01_data.ipynb #0615e12a
 def split_faces(df:pd.DataFrame, # a face table (after `validate_images`, duplicates are grouped too)
                 valid_pct:float=0.1, # share of rows for validation
                 test_pct:float=0.1, # share of rows for test
@@ -511,7 +511,7 @@ def split_faces(df:pd.DataFrame, # a face table (after `validate_images`, duplic
     df['split'] = np.where(given.notna(), given, split.loc[grp].to_numpy())
     return df
 
-# %% ../nbs/01_data.ipynb #8c7b19d0
+# %% ../nbs/01_data.ipynb #fdf094a1
 def split_leaks(df:pd.DataFrame, keys=('subject', 'md5'))->pd.DataFrame:
     "Each `subject` or `md5` value found in more than one split (empty when the split is leak-free)"
     out = []
@@ -529,7 +529,7 @@ def split_summary(df:pd.DataFrame, bands=AGE_BANDS)->pd.DataFrame:
     t.index.name, t.columns.name = 'age band', 'split'
     return t[[c for c in SPLITS + ['all'] if c in t]]
 
-# %% ../nbs/01_data.ipynb #bdbddaf4
+# %% ../nbs/01_data.ipynb #37a4ef7f
 FACE_URLS = dict(
     wiki='https://data.vision.ee.ethz.ch/cvl/rrothe/imdb-wiki/static/wiki_crop.tar',
     imdb='https://data.vision.ee.ethz.ch/cvl/rrothe/imdb-wiki/static/imdb_crop.tar',
@@ -539,7 +539,7 @@ def faces_home()->Path:
     "Where downloaded data sets go: `$AGEFAST_HOME` or `~/.agefast`"
     return Path(os.environ.get('AGEFAST_HOME', '~/.agefast')).expanduser()
 
-# %% ../nbs/01_data.ipynb #bc83efb7
+# %% ../nbs/01_data.ipynb #710d57dc
 from fastdownload import download_url
 
 def _fetch(url:str, dest:Path)->Path:
@@ -568,7 +568,7 @@ def _extract(archive:Path, dest:Path)->None:
         with tarfile.open(archive) as t: t.extractall(dest, filter='data')
     else: raise ValueError(f"{archive}: not a zip or tar archive")
 
-# %% ../nbs/01_data.ipynb #0b93638c
+# %% ../nbs/01_data.ipynb #22d5ad8e
 def untar_faces(src, # URL (http, https, file) or local path of a .tar/.tar.gz/.zip archive
                 dest=None, # parent folder for the data (default `faces_home()/'data'`)
                )->Path:
@@ -595,7 +595,7 @@ def download_appa_real(dest=None)->Path:
     "Download and extract the APPA-REAL release (7,591 images)"
     return untar_faces(FACE_URLS['appa_real'], dest)
 
-# %% ../nbs/01_data.ipynb #91e830d9
+# %% ../nbs/01_data.ipynb #fd7901ba
 def shared_data(name:str='utkface_64')->Path|None:
     "The real data folder `name` under `$AGEFAST_DATA` or the `shared/data` folder beside the repo, if present"
     here = Path(globals().get('__file__', Path.cwd()/'_')).resolve()

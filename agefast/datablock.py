@@ -48,7 +48,7 @@ def _trainable(df:pd.DataFrame, targets)->pd.DataFrame:
     if not ok.all(): warnings.warn(f"{(~ok).sum()} of {len(d)} train/valid rows have no {' or '.join(targets)} and are left out")
     return d[ok].reset_index(drop=True)
 
-# %% ../nbs/03_datablock.ipynb #f467d915
+# %% ../nbs/03_datablock.ipynb #7de2e2d0
 _TARGETS = {'age': (['age'], lambda: [AgeBlock()], lambda: [ColReader('age')]),
             'gender': (['gender'], lambda: [GenderBlock()], lambda: [gender_label]),
             'age_gender': (['age', 'gender'], lambda: [AgeBlock(), GenderBlock()], lambda: [ColReader('age'), gender_label])}
@@ -62,7 +62,7 @@ def face_dls(df:pd.DataFrame, # a face table with a `split` column
              num_workers:int|None=None, # loader processes (default: fastai's)
              device=None, # where batches go (default: the GPU if there is one)
              fast:bool=False, # images decoded once into a uint8 cache, batches made on the device (see `agefast.fast`)
-             cache_dir=None, # fast: where the cache lives (default ~/.cache/agefast)
+             cache_dir=None, # fast: where the cache lives (default: `$AGEFAST_CACHE` or ~/.cache/agefast)
              **aug_kwargs, # passed to `aug_transforms`
             ):
     "fastai `DataLoaders` for `target` from the train/valid rows of `df`"

@@ -13,13 +13,14 @@ from .data import *
 # %% auto #0
 __all__ = ['plot_age_hist', 'plot_age_dist', 'plot_categories', 'face_counts', 'show_faces', 'save_figure', 'eda_report']
 
-# %% ../nbs/02_eda.ipynb #8b758605
+# %% ../nbs/02_eda.ipynb #8dfb48bb
 def _groups(df, by):
     keys = sorted(df[by].dropna().unique()) if by in df else []
     return [(k, df[df[by] == k]) for k in keys] or [('all', df)]
 
-def plot_age_hist(df:pd.DataFrame, by:str='source', bins=np.arange(0, 118, 2), ax=None):
-    "Histogram of `age`, one colour per value of `by`"
+def plot_age_hist(df:pd.DataFrame, by:str='source', bins=None, ax=None):
+    "Histogram of `age`, one colour per value of `by` (`bins`: default 2-year bins from 0 to 116)"
+    if bins is None: bins = np.arange(0, 118, 2)
     if ax is None: _, ax = plt.subplots(figsize=(8, 3.2))
     for k, d in _groups(df, by): ax.hist(d['age'].dropna(), bins=bins, alpha=.55, label=f"{k} ({len(d):,})")
     ax.set(xlabel='age', ylabel='images', title='Age distribution'); ax.legend(fontsize=8)

@@ -16,9 +16,9 @@ from fastai.vision.all import (TfmdDL, DataLoaders, TensorImage, TensorCategory,
 from .data import GENDERS
 
 # %% auto #0
-__all__ = ['cache_key', 'face_cache', 'TensorFaceDL', 'FastFaceDataLoaders', 'fast_face_dls', 'distributed_ready']
+__all__ = ['cache_key', 'cache_home', 'face_cache', 'TensorFaceDL', 'FastFaceDataLoaders', 'fast_face_dls', 'distributed_ready']
 
-# %% ../nbs/11_fast.ipynb #ba12d7ae
+# %% ../nbs/11_fast.ipynb #9637e1bd
 def _decoded(path, size:int, method:str)->np.ndarray:
     "One image as the default pipeline's validation `Resize` makes it, uint8 (3, size, size)"
     return np.ascontiguousarray(np.asarray(Resize(size, method=method)(PILFace.create(path), split_idx=1)).transpose(2, 0, 1))
@@ -30,12 +30,16 @@ def cache_key(paths, size:int, method:str)->str:
         st = os.stat(p); h.update(f'{p}|{st.st_size}|{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()[:24]
 
+def cache_home()->Path:
+    "Where decoded caches go by default: `$AGEFAST_CACHE`, else ~/.cache/agefast"
+    return Path(os.environ.get('AGEFAST_CACHE') or Path.home()/'.cache'/'agefast')
+
 def face_cache(paths, size:int, method:str=ResizeMethod.Crop,
-               cache_dir=None, # default: ~/.cache/agefast
+               cache_dir=None, # default: `cache_home()`
                n_workers:int=defaults.cpus, progress:bool=True)->np.ndarray:
     "Every image at `size` in one uint8 `(n, 3, size, size)` array, decoded once and kept in `cache_dir`"
     paths = [str(p) for p in paths]
-    f = Path(cache_dir or Path.home()/'.cache'/'agefast')/f'faces_{size}_{method}_{cache_key(paths, size, method)}.npy'
+    f = Path(cache_dir or cache_home())/f'faces_{size}_{method}_{cache_key(paths, size, method)}.npy'
     if f.exists(): return np.load(f, mmap_mode='r')
     a = np.stack(parallel(partial(_decoded, size=size, method=method), paths, n_workers=n_workers, progress=progress,
                           chunksize=max(1, min(256, len(paths) // (4 * max(n_workers, 1))))))
@@ -97,7 +101,7 @@ def fast_face_dls(df:pd.DataFrame, target:str='age', size:int=128, bs:int=64, au
                          fast=True, cache_dir=cache_dir, **aug_kwargs)
     return dls
 
-# %% ../nbs/11_fast.ipynb #fc872d72
+# %% ../nbs/11_fast.ipynb #41243221
 def _broadcast_any_backend(self, t, rank:int):
     "Broadcast `t` from `rank` to every process: through CUDA under NCCL, through the CPU under gloo"
     x = torch.tensor(t, dtype=torch.long)

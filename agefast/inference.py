@@ -107,7 +107,7 @@ def export_onnx(model:nn.Module, path, size:int, opset:int=17)->Path:
         with atomic_write(path, 'wb') as f: f.write(g.SerializeToString())
     return path
 
-# %% ../nbs/08_inference.ipynb #930a775a
+# %% ../nbs/08_inference.ipynb #c148152f
 @cache
 def _dlib_detector():
     import dlib
@@ -134,7 +134,7 @@ def find_faces(img, # path, bytes, PIL image or array
     boxes = [(max(0, int(l)), max(0, int(t)), min(im.width, int(r)), min(im.height, int(b))) for l, t, r, b in DETECTORS[detector](a, upsample)]
     return sorted([b for b in boxes if b[2] > b[0] and b[3] > b[1]], key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
 
-# %% ../nbs/08_inference.ipynb #4f5fd047
+# %% ../nbs/08_inference.ipynb #3435ee48
 CROP_SCALE, CROP_SHIFT = 1 / 0.775, 0.052 / 0.775 # measured on real UTKFace chips with dlib's detector
 
 def crop_face(img, box, scale:float=CROP_SCALE, shift:float=CROP_SHIFT)->Image.Image:
@@ -144,7 +144,7 @@ def crop_face(img, box, scale:float=CROP_SCALE, shift:float=CROP_SHIFT)->Image.I
     cx, cy, half = (l + r) / 2 + shift * w, (t + b) / 2 + shift * w, scale * w / 2
     return im.crop((round(cx - half), round(cy - half), round(cx + half), round(cy + half))) # outside the photo: black
 
-# %% ../nbs/08_inference.ipynb #94dd4833
+# %% ../nbs/08_inference.ipynb #b51b063b
 def _model_size_stats(m):
     "The model, image size and normalisation of a Learner or a loaded model"
     if isinstance(m, Learner):
@@ -191,7 +191,7 @@ def predict_faces(img, model, detector:str='dlib', whole_image:bool=False)->list
     else: crops = [crop_face(im, b) for b in boxes]
     return [dict(box=b, **p, crop=c) for b, p, c in zip(boxes, predict_crops(model, crops), crops)]
 
-# %% ../nbs/08_inference.ipynb #5b77ac92
+# %% ../nbs/08_inference.ipynb #268312a3
 def show_prediction(img, preds:list, ax=None, figsize=(6, 6)):
     "Draw each face's box and its predicted age/gender on the photo"
     import matplotlib.pyplot as plt, matplotlib.patches as patches
@@ -204,7 +204,7 @@ def show_prediction(img, preds:list, ax=None, figsize=(6, 6)):
         ax.text(l, t - 4, label, color='black', backgroundcolor='lime', fontsize=9)
     return ax
 
-# %% ../nbs/08_inference.ipynb #e05e9f3a
+# %% ../nbs/08_inference.ipynb #2643c649
 def _inside(box, outer)->bool:
     "Whether the centre of `box` lies inside `outer`"
     return outer[0] < (box[0] + box[2]) / 2 < outer[2] and outer[1] < (box[1] + box[3]) / 2 < outer[3]
@@ -231,7 +231,7 @@ def synth_photo(ages=(25, 60), genders=(1, 0), races=(0, 2), # one face per age
         if len(found) == len(boxes) and all(any(_inside(f, b) for f in found) for b in boxes): return photo, boxes
     raise RuntimeError(f"{tries} drawings of faces aged {list(ages)}, none detected fully by {detector!r}: try other ages, or detector=None")
 
-# %% ../nbs/08_inference.ipynb #86dfaf4d
+# %% ../nbs/08_inference.ipynb #8f77d191
 def photo_table(items)->pd.DataFrame:
     "A table with a `path` column from a folder, an image file, a list of files/folders, a CSV or a DataFrame"
     if isinstance(items, pd.DataFrame):
@@ -256,7 +256,7 @@ def _faces_of(path, size:int, detect:bool, detector:str, whole_image:bool)->tupl
     if detect and not whole_image: return [], [], 'no face found'
     return [(0, 0, im.width, im.height)], [model_input(im, size)], ''
 
-# %% ../nbs/08_inference.ipynb #1417900a
+# %% ../nbs/08_inference.ipynb #7e64c5dc
 def _pred_columns(p:dict)->dict:
     "A `predict_crops` result as face-table style columns (`pred_gender` coded like `gender`: 0 male, 1 female)"
     r = {'pred_age': p['age']} if 'age' in p else {}
@@ -301,7 +301,7 @@ def predict_files(items, # folder, file(s), CSV or DataFrame with a `path` colum
     if out is not None: save_csv(res, out, index=False)
     return res
 
-# %% ../nbs/08_inference.ipynb #b3c4943e
+# %% ../nbs/08_inference.ipynb #e475bbc2
 _MODEL_TARGET = {'AgeModel': 'age', 'GenderModel': 'gender', 'AgeGenderModel': 'age_gender'}
 
 def model_learner(model, df:pd.DataFrame, bs:int=64, num_workers:int|None=None, k:int=5)->Learner:

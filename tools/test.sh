@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite, set-up included: install (dev), check that agefast/ is what nbdev_export
 # makes from nbs/, run every notebook (nbdev_test), then pytest tests/.
+# Then the docs site is built (tools/build_docs.py, in the docs test) and screenshots of it land in artifacts/.
 # Cells flagged `slow` (real data) or `cuda` (GPU) are skipped; add them with
 #   NBDEV_FLAGS="slow" bash tools/test.sh      (or "slow cuda" on a GPU machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install.sh dev
+# the docs test opens the built site in Debian's Chromium (driven by Playwright, which downloads no browser)
+if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  { apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; } >/dev/null 2>&1 \
+    || echo "could not install chromium: the docs browser tests will be skipped"
+fi
 VENV=${AGEFAST_VENV:-.venv}
 export PATH="$PWD/$VENV/bin:$PATH" MPLBACKEND=Agg PYTHONWARNINGS=ignore::FutureWarning
 echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"

@@ -1,0 +1,49 @@
+"""Packaging: `python -m build` makes a wheel holding the package and nothing else; installed into a fresh
+virtual environment (torch from the pins of tools/install.sh, everything else from the wheel's own
+requirements), its `agefast` command prepares generated data, trains briefly and predicts."""
+import csv, os, shutil, subprocess, sys, zipfile
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TORCH_PINS = os.environ.get('TORCH_PINS', 'torch==2.14.1 torchvision==0.29.1').split()
+
+def run(cmd, **kw):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
+    assert r.returncode == 0, f"{' '.join(map(str, cmd))}\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
+    return r
+
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    pytest.importorskip('build')
+    out = tmp_path_factory.mktemp('dist')
+    run([sys.executable, '-m', 'build', '--wheel', '--outdir', out, ROOT], cwd=ROOT, timeout=600)
+    whl = list(out.glob('agefast-*.whl'))
+    assert len(whl) == 1, whl
+    return whl[0]
+
+def test_wheel_contents(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    mods = {n.split('/')[1] for n in names if n.startswith('agefast/')}
+    assert {'__init__.py', 'core.py', 'data.py', 'model.py', 'learner.py', 'inference.py', 'similarity.py', 'fast.py', 'cli.py'} <= mods
+    assert not [n for n in names if n.endswith(('.ipynb', '.jpg', '.png', '.safetensors', '.ann', '.pt', '.npy'))], names
+    meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('METADATA'))).decode()
+    assert 'Requires-Dist: fastai' in meta and 'Requires-Dist: annoy' in meta and '# agefast' in meta # the README as description
+    ep = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('entry_points.txt'))).decode()
+    assert 'agefast = agefast.cli:main' in ep
+
+def test_wheel_installs_and_predicts(wheel, tmp_path):
+    venv = tmp_path/'venv'
+    run([sys.executable, '-m', 'venv', venv], timeout=120)
+    py, agefast = venv/'bin'/'python', venv/'bin'/'agefast'
+    run([py, '-m', 'pip', 'install', '-q', '--disable-pip-version-check', *TORCH_PINS, wheel], timeout=1200)
+    r = run([py, '-c', 'import agefast, sys; print(agefast.__file__)'], cwd=tmp_path, timeout=300)
+    assert str(venv) in r.stdout # the installed copy, not the source tree
+    assert 'predict' in run([agefast, '--help'], timeout=300).stdout
+    work = tmp_path/'job'; work.mkdir()
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'AGEFAST_CACHE': str(tmp_path/'cache'), 'MPLBACKEND': 'Agg'}
+    run([agefast, 'prepare', '--n-synth', '60', '--workers', '0'], cwd=work, env=env, timeout=600)
+    run([agefast, 'train', '--sizes', '32', '--epochs', '1', '--bs', '16', '--workers', '0'], cwd=work, env=env, timeout=600)
+    run([agefast, 'predict', '--workers', '0'], cwd=work, env=env, timeout=600)
+    rows = list(csv.DictReader(open(work/'runs'/'predict'/'predictions.csv')))
+    assert rows and all(0 <= float(r['pred_age']) <= 120 for r in rows), rows[:3]
