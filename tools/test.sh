@@ -18,5 +18,5 @@ echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
 # two notebooks at a time, one torch thread each: two training notebooks with two threads each
 # oversubscribe a 2-core machine and run several times slower
 time OMP_NUM_THREADS=${NB_THREADS:-1} nbdev_test --n_workers ${NB_WORKERS:-2} --timing --flags "${NBDEV_FLAGS:-}"
-echo "== pytest"
+echo "== pytest (the docs test keeps its screenshots in ${AGEFAST_ARTIFACTS:-artifacts}/ as CI artifacts)"
 pytest -q -ra tests ${PYTEST_ARGS:-}
