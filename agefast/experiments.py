@@ -30,7 +30,7 @@ def subsample(df:pd.DataFrame, n_train:int|None=None, n_valid:int|None=None, n_t
         keep.append(d.index if n is None or n >= len(d) else d.sample(n, random_state=seed).index)
     return df.loc[df.index.isin(np.concatenate(keep))]
 
-# %% ../nbs/13_experiments.ipynb #382a59c1
+# %% ../nbs/13_experiments.ipynb #82ee8701
 AGE_LOSSES = {'smooth_l1': SmoothL1LossFlat, 'l1': L1LossFlat, 'mse': MSELossFlat}
 _LEARNERS = {'age': age_learner, 'gender': gender_learner, 'age_gender': age_gender_learner}
 
@@ -52,7 +52,7 @@ def train_config(df:pd.DataFrame, # a split face table: trains on its train rows
     if loss not in AGE_LOSSES: raise ValueError(f"loss={loss!r}: use one of {list(AGE_LOSSES)}")
     set_seed(seed, reproducible=True)
     sizes = list(sizes or [size])
-    dls = face_dls(df, task, size=sizes[0], bs=bs, **({'fast': True} if fast else {}))
+    dls = face_dls(df, task, size=sizes[0], bs=bs, **({'fast': True, 'progress': not quiet} if fast else {}))
     kw = {'age_loss': AGE_LOSSES[loss]()} if task == 'age_gender' else {'loss_func': AGE_LOSSES[loss]()} if task == 'age' else {}
     learn = _LEARNERS[task](dls, arch, pretrained=pretrained, mixup=mixup, precision=precision, **kw)
     if bn_momentum is not None:

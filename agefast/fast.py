@@ -66,7 +66,7 @@ class TensorFaceDL(TfmdDL):
         kw.update({k: v for k, v in kwargs.items() if k in kw})
         return TensorFaceDL(self.x, self.ys, **kw)
 
-# %% ../nbs/11_fast.ipynb #d170dd01
+# %% ../nbs/11_fast.ipynb #d77c8b2f
 class FastFaceDataLoaders(DataLoaders):
     "`DataLoaders` over a uint8 image cache; `test_dl` uses the standard pipeline (same resize and normalisation)"
     def test_dl(self, test_items, **kwargs): return self.standard.test_dl(test_items, **kwargs)
@@ -79,13 +79,13 @@ def _place(a:np.ndarray, device)->torch.Tensor:
     return x
 
 def fast_face_dls(df:pd.DataFrame, target:str='age', size:int=128, bs:int=64, aug:bool=True, method:str=ResizeMethod.Crop,
-                  device=None, cache_dir=None, n_workers:int=defaults.cpus, **aug_kwargs):
+                  device=None, cache_dir=None, n_workers:int=defaults.cpus, progress:bool=True, **aug_kwargs):
     "`face_dls` with the images decoded once into a uint8 cache and batches made on the device"
     from agefast.datablock import face_dls, _trainable, _TARGETS
     device = torch.device(device or default_device())
     std = face_dls(df, target, size=size, bs=bs, aug=False, method=method, num_workers=0, device=device)
     d = _trainable(df, _TARGETS[target][0])
-    a = face_cache(d.path, size, method, cache_dir, n_workers)
+    a = face_cache(d.path, size, method, cache_dir, n_workers, progress=progress)
     ys = {'age': lambda r: torch.tensor(r.age.to_numpy(np.float32)),
           'gender': lambda r: TensorCategory(torch.tensor(r.gender.to_numpy().astype(np.int64)))}
     def dl(split, train):
