@@ -15,8 +15,9 @@ from .model import *
 from .losses import *
 
 # %% auto #0
-__all__ = ['age_scores', 'AgeMetric', 'GenderAccuracy', 'age_metrics', 'dls_target', 'resolve_precision', 'PlainInputs',
-           'face_learner', 'age_learner', 'gender_learner', 'age_gender_learner', 'fit_age', 'plot_history']
+__all__ = ['LEARNERS', 'age_scores', 'AgeMetric', 'GenderAccuracy', 'age_metrics', 'dls_target', 'resolve_precision',
+           'PlainInputs', 'face_learner', 'age_learner', 'gender_learner', 'age_gender_learner', 'fit_age',
+           'plot_history']
 
 # %% ../nbs/06_learner.ipynb #326e1a16
 def age_scores(pred, true, k:int=5)->dict:
@@ -86,7 +87,7 @@ class PlainInputs(Callback):
     order = 5
     def before_batch(self): self.learn.xb = tuple(x.as_subclass(torch.Tensor) if isinstance(x, torch.Tensor) else x for x in self.xb)
 
-# %% ../nbs/06_learner.ipynb #0e4066e6
+# %% ../nbs/06_learner.ipynb #abc35b13
 def face_learner(dls, model, loss_func, metrics, wd=(1e-3, 1e-2, 1e-2), mixup:float=0.2, cbs=None,
                  precision:str='auto', # 'auto' (bf16 + channels_last on CUDA, fp32 elsewhere), 'bf16', 'fp16' or 'fp32'
                  compile:bool=False, # `torch.compile` the model (in place)
@@ -126,6 +127,8 @@ def age_gender_learner(dls, arch='resnet34', pretrained:bool=True, age_loss=None
     _check_dls(dls, 'age_gender', 'age_gender_learner')
     model = AgeGenderModel(arch, pretrained, lin_ftrs=lin_ftrs, ps=ps, y_range=y_range)
     return face_learner(dls, model, AgeGenderLoss(age_loss, gender_weight), age_metrics(k) + [GenderAccuracy()], **kwargs)
+
+LEARNERS = {'age': age_learner, 'gender': gender_learner, 'age_gender': age_gender_learner} # by DataLoaders target
 
 # %% ../nbs/06_learner.ipynb #441f3847
 def _record(learn, stage, size, rows):

@@ -16,10 +16,9 @@ from agefast.core import save_csv, atomic_write # first: it quiets a torch depre
 from fastai.vision.all import set_seed
 from agefast.data import read_utkface, validate_images, split_faces, shared_data, GENDERS
 from agefast.datablock import face_dls
-from agefast.learner import age_learner, gender_learner, age_gender_learner, fit_age, age_scores
+from agefast.learner import LEARNERS, fit_age, age_scores
 from agefast.evaluate import evaluate
 
-LEARNERS = {'age': age_learner, 'gender': gender_learner, 'age_gender': age_gender_learner}
 
 def fixed_split(data:Path, seed:int=42)->pd.DataFrame:
     "agefast's fixed split of a UTKFace folder: the same rows every benchmark uses"

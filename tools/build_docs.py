@@ -9,7 +9,7 @@ Steps: nbdev's `proc_nbs` (the processors nbdev_docs runs before Quarto: show_do
 links, directives, hidden cells removed) writes _proc/; each processed notebook goes through nbconvert's
 `lab` template; a sidebar with one link per notebook and a page title are added; links to the hosted site
 become links between the local pages; images are copied. Pages are written atomically, one by one."""
-import argparse, html, json, os, re, shutil, sys, tempfile
+import argparse, html, json, os, re, shutil, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,12 +82,6 @@ def render(nb_path:Path, pages:list, doc_url:str)->tuple:
     body = body.replace('</body>', '</div></body>', 1)
     return name, localise(body, doc_url)
 
-def atomic_write_text(path:Path, text:str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
-    with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(text)
-    os.replace(tmp, path)
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', type=Path, default=ROOT/'_docs', help='where the site goes (default: _docs/)')
@@ -95,6 +89,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     os.chdir(ROOT)
     os.environ.setdefault('MPLBACKEND', 'Agg')
+    from agefast.core import atomic_write
     from nbdev.config import get_config
     from nbdev.serve import proc_nbs
     from nbdev.doclinks import _build_modidx
@@ -107,7 +102,7 @@ def main(argv=None):
     doc_url = f"{cfg.doc_host}{cfg.doc_baseurl}".rstrip('/')
     for p in nbs:
         name, text = render(p, pages, doc_url)
-        atomic_write_text(a.out/name, text)
+        with atomic_write(a.out/name, encoding='utf-8') as f: f.write(text)
         print(f'{a.out/name}')
     for d in ('images',):
         if (proc/d).is_dir(): shutil.copytree(proc/d, a.out/d, dirs_exist_ok=True)
