@@ -48,7 +48,7 @@ def _trainable(df:pd.DataFrame, targets)->pd.DataFrame:
     if not ok.all(): warnings.warn(f"{(~ok).sum()} of {len(d)} train/valid rows have no {' or '.join(targets)} and are left out")
     return d[ok].reset_index(drop=True)
 
-# %% ../nbs/03_datablock.ipynb #c33778fa
+# %% ../nbs/03_datablock.ipynb #a22fd162
 _TARGETS = {'age': (['age'], lambda: [AgeBlock()], lambda: [ColReader('age')]),
             'gender': (['gender'], lambda: [GenderBlock()], lambda: [gender_label]),
             'age_gender': (['age', 'gender'], lambda: [AgeBlock(), GenderBlock()], lambda: [ColReader('age'), gender_label])}
@@ -63,7 +63,7 @@ def face_dls(df:pd.DataFrame, # a face table with a `split` column
              device=None, # where batches go (default: the GPU if there is one)
              fast:bool=False, # images decoded once into a uint8 cache, batches made on the device (see `agefast.fast`)
              cache_dir=None, # fast: where the cache lives (default: `$AGEFAST_CACHE` or ~/.cache/agefast)
-             **aug_kwargs, # passed to `aug_transforms` (with `fast`, also `n_workers` and `progress` of the cache build)
+             **aug_kwargs, # passed to `aug_transforms` (with `fast`, also the cache build's `n_workers` and `progress`, and `gpu_frac`)
             ):
     "fastai `DataLoaders` for `target` from the train/valid rows of `df`"
     if target not in _TARGETS: raise ValueError(f"target={target!r}: expected one of {list(_TARGETS)}")

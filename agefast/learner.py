@@ -19,13 +19,14 @@ __all__ = ['LEARNERS', 'age_scores', 'AgeMetric', 'GenderAccuracy', 'age_metrics
            'PlainInputs', 'face_learner', 'age_learner', 'gender_learner', 'age_gender_learner', 'fit_age',
            'plot_history']
 
-# %% ../nbs/06_learner.ipynb #326e1a16
+# %% ../nbs/06_learner.ipynb #dd235f14
 def age_scores(pred, true, k:int=5)->dict:
     "MAE, RMSE and CS@k of predicted vs true ages"
     e = np.asarray(pred, dtype=float) - np.asarray(true, dtype=float)
     return {'mae': float(np.abs(e).mean()), 'rmse': float(np.sqrt((e ** 2).mean())), f'cs@{k}': float((np.abs(e) <= k).mean())}
 
 def _age(pred, yb): return (pred[:, 0] if pred.ndim == 2 else pred), yb[0]
+def _sum_dtype(t): return torch.float32 if t.device.type == 'mps' else torch.float64
 
 class AgeMetric(Metric):
     "An age metric over a whole validation pass: `kind` 'mae', 'rmse' or 'cs' (share within `k` years)"
@@ -35,13 +36,13 @@ class AgeMetric(Metric):
     def reset(self): self.abs, self.sq, self.hits, self.n = 0., 0., 0, 0
     def accumulate(self, learn):
         p, t = _age(learn.pred, learn.yb)
-        e = (p.float() - t.float()).detach()
-        self.abs += e.abs().sum().item(); self.sq += (e ** 2).sum().item()
-        self.hits += (e.abs() <= self.k).sum().item(); self.n += e.numel()
+        e = (p.detach().to(_sum_dtype(p)) - t.to(_sum_dtype(p)))
+        self.abs += e.abs().sum(); self.sq += (e ** 2).sum()
+        self.hits += (e.abs() <= self.k).sum(); self.n += e.numel()
     @property
     def value(self):
         if not self.n: return None
-        return {'mae': self.abs / self.n, 'rmse': (self.sq / self.n) ** .5, 'cs': self.hits / self.n}[self.kind]
+        return {'mae': float(self.abs) / self.n, 'rmse': (float(self.sq) / self.n) ** .5, 'cs': float(self.hits) / self.n}[self.kind]
     @property
     def name(self): return f'cs@{self.k}' if self.kind == 'cs' else self.kind
 
@@ -50,9 +51,9 @@ class GenderAccuracy(Metric):
     def reset(self): self.hits, self.n = 0, 0
     def accumulate(self, learn):
         p = learn.pred[:, -2:].argmax(dim=1)
-        self.hits += (p == learn.yb[-1]).sum().item(); self.n += p.numel()
+        self.hits += (p == learn.yb[-1]).sum(); self.n += p.numel()
     @property
-    def value(self): return self.hits / self.n if self.n else None
+    def value(self): return float(self.hits) / self.n if self.n else None
     @property
     def name(self): return 'gender_acc'
 

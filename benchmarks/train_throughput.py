@@ -8,7 +8,8 @@ On CUDA the step runs in bf16 autocast with channels_last; on a CPU in float32 (
 `--compile` adds (d): the fast path with `torch.compile`. `--target-mae` then trains from scratch with the fast
 path and agefast's recipe (one-cycle, bf16 + channels_last on CUDA), scoring the *test* faces after every
 epoch, and reports the wall time from the first step until test MAE <= the target (training stops there).
-GPU utilisation is sampled every 0.2 s during each measurement (nvidia-smi or pynvml).
+GPU utilisation is sampled every 0.2 s during each measurement (nvidia-smi or pynvml); on CUDA it also counts the
+host syncs one fast-path batch makes (`agefast.fast.host_syncs`).
 Prints Markdown rows for benchmarks/RESULTS.md and writes throughput.json."""
 import argparse, json, platform, subprocess, tempfile, threading, time
 from datetime import date
@@ -18,6 +19,7 @@ from agefast.core import atomic_write # first: it quiets a torch deprecation tha
 from agefast.data import read_utkface, validate_images, split_faces, shared_data, synth_faces
 from agefast.datablock import age_gender_dls, age_dls
 from agefast.learner import age_gender_learner, age_learner
+from agefast.fast import host_syncs
 from fastai.callback.core import Callback, CancelFitException
 
 def gpu_utilisation()->float|None:
@@ -141,6 +143,9 @@ def main():
         with UtilSampler(cuda) as u: res[f'{k}_img_s'] = run()
         res[f'{k}_gpu_util_pct'] = u.mean
         if cuda: res[f'{k}_peak_mem_gb'] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
+    if cuda: # how often drawing one augmented batch makes the host wait for the GPU (fastai's augmentation does)
+        it = iter(fast.train); next(it)
+        res['fast_host_syncs_per_batch'] = host_syncs(lambda: [next(it) for _ in range(5)]) / 5
     res['fast_over_default'] = res['fast_img_s'] / res['default_img_s']
     res['fast_over_model_only'] = res['fast_img_s'] / res['model_only_img_s']
     if a.target_mae is not None: res['time_to_mae'] = time_to_mae(df, a, dev, cache)
