@@ -6,7 +6,7 @@
 #   bash benchmarks/gpu_session.sh stage
 # Then one device `run` per part, from the repository root, carrying the folders it names:
 #   bash benchmarks/gpu_session.sh speed     # carry [".whl", ".data/utkface_64"]: throughput (a/b/c/d), time to
-#                                            #   test MAE <= 5.5, cuda cells of the library notebooks
+#                                            #   test MAE <= 5.5 (with and without mixup), cuda cells of notebooks 00-13
 #   bash benchmarks/gpu_session.sh accuracy  # carry [".whl", ".data/utkface_64"]: 40-epoch UTKFace runs (age +
 #                                            #   gender, age, gender), then look-alike search with that model
 #   bash benchmarks/gpu_session.sh predict   # carry [".data/utkface"] on the machine warm from the calls before
@@ -46,19 +46,21 @@ python3 -c "import torch, fastai, agefast; print('torch', torch.__version__, 'fa
 
 case "$part" in
 speed)
-  step 330 throughput python3 benchmarks/train_throughput.py --data .data/utkface_64 --arch resnet18 --size 64 --bs 256 \
+  step 300 throughput python3 benchmarks/train_throughput.py --data .data/utkface_64 --arch resnet18 --size 64 --bs 256 \
     --batches 100 --compile --target-mae 5.5 --epochs 40 --out "$OUT/throughput"
-  step 200 nbdev_test_cuda nbdev_test --flags cuda --n_workers 4 --timing --file_glob '[01]*.ipynb' ;;
+  step 110 time_to_mae_no_mixup python3 benchmarks/train_throughput.py --data .data/utkface_64 --arch resnet18 --size 64 \
+    --bs 256 --batches 0 --target-mae 5.5 --epochs 40 --mixup 0 --out "$OUT/throughput_no_mixup" # the CPU ablation's best
+  step 150 nbdev_test_cuda nbdev_test --flags cuda --n_workers 4 --timing --file_glob '[01]*.ipynb' ;;
 accuracy)
-  step 240 accuracy_age_gender python3 benchmarks/utkface_accuracy.py --data .data/utkface_64 --task age_gender --arch resnet18 \
+  step 200 accuracy_age_gender python3 benchmarks/utkface_accuracy.py --data .data/utkface_64 --task age_gender --arch resnet18 \
     --sizes 64 --epochs 40 --bs 256 --lr 3e-3 --tta --fast --no-peer --out "$OUT/age_gender"
-  step 120 accuracy_age python3 benchmarks/utkface_accuracy.py --data .data/utkface_64 --task age --arch resnet18 \
+  step 100 accuracy_age python3 benchmarks/utkface_accuracy.py --data .data/utkface_64 --task age --arch resnet18 \
     --sizes 64 --epochs 40 --bs 256 --lr 3e-3 --tta --fast --no-peer --out "$OUT/age"
-  step 100 accuracy_gender python3 benchmarks/utkface_accuracy.py --data .data/utkface_64 --task gender --arch resnet18 \
+  step 80 accuracy_gender python3 benchmarks/utkface_accuracy.py --data .data/utkface_64 --task gender --arch resnet18 \
     --sizes 64 --epochs 40 --bs 256 --lr 3e-3 --fast --no-peer --out "$OUT/gender"
-  step 30 prepare "${AGEFAST[@]}" prepare .data/utkface_64 --out /tmp/prep --no-plots
-  step 150 similarity python3 benchmarks/similarity.py --model "$OUT/age_gender/model.safetensors" --faces /tmp/prep/faces.csv \
-    --n-generated 1000000 --trees 10 20 --search-k -1 1000 2000 --out "$OUT/similarity" ;;
+  step 20 prepare "${AGEFAST[@]}" prepare .data/utkface_64 --out /tmp/prep --no-plots
+  step 120 similarity python3 benchmarks/similarity.py --model "$OUT/age_gender/model.safetensors" --faces /tmp/prep/faces.csv \
+    --n-generated 1000000 --trees 10 --search-k -1 1000 2000 --out "$OUT/similarity" ;;
 predict)
   step 200 predict_speed python3 benchmarks/predict_speed.py --arch resnet18 --size 64 --n-photos 400 --repeats 50 --workers 15 \
     --out "$OUT/predict_speed"

@@ -7,7 +7,8 @@ alone (random tensors already on the device). Same model, size, batch size and t
 On CUDA the step runs in bf16 autocast with channels_last; on a CPU in float32 (keep sizes small there).
 `--compile` adds (d): the fast path with `torch.compile`. `--target-mae` then trains from scratch with the fast
 path and agefast's recipe (one-cycle, bf16 + channels_last on CUDA), scoring the *test* faces after every
-epoch, and reports the wall time from the first step until test MAE <= the target (training stops there).
+epoch, and reports the wall time from the first step until test MAE <= the target (training stops there);
+`--mixup 0` trains it without mixup, `--batches 0` skips the throughput runs.
 GPU utilisation is sampled every 0.2 s during each measurement (nvidia-smi or pynvml); on CUDA it also counts the
 host syncs one fast-path batch makes (`agefast.fast.host_syncs`).
 Prints Markdown rows for benchmarks/RESULTS.md and writes throughput.json."""
@@ -87,37 +88,16 @@ def time_to_mae(df, a, dev, cache)->dict:
     "Train from scratch on the train faces (fast path) with the test faces as validation; seconds until test MAE <= a.target_mae"
     d = df[df.split != 'valid'].assign(split=lambda d: d.split.replace({'test': 'valid'}))
     dls = age_dls(d, size=a.size, bs=a.bs, device=dev, fast=True, cache_dir=cache)
-    learn = age_learner(dls, a.arch, pretrained=False)
+    learn = age_learner(dls, a.arch, pretrained=False, mixup=a.mixup)
     cb = TimeToMAE(a.target_mae)
     with UtilSampler(dev.type == 'cuda') as u: learn.fit_one_cycle(a.epochs, a.lr, cbs=cb)
     best = min(r['test_mae'] for r in cb.rows)
-    return dict(target_mae=a.target_mae, epochs_budget=a.epochs, lr=a.lr, epochs_run=len(cb.rows), best_test_mae=best,
+    return dict(target_mae=a.target_mae, epochs_budget=a.epochs, lr=a.lr, mixup=a.mixup, epochs_run=len(cb.rows), best_test_mae=best,
                 seconds_to_target=None if cb.reached is None else round(cb.reached, 1), train_seconds=cb.rows[-1]['seconds'],
                 gpu_util_pct=u.mean, epochs=cb.rows, test_faces=int((d.split == 'valid').sum()), train_faces=int((d.split == 'train').sum()))
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--data', type=Path, default=None, help='a UTKFace folder (default: ../shared/data/utkface_64 if present)')
-    ap.add_argument('--generated', action='store_true', help='use 600 generated faces instead of real data')
-    ap.add_argument('--arch', default='resnet18')
-    ap.add_argument('--size', type=int, default=64)
-    ap.add_argument('--bs', type=int, default=128)
-    ap.add_argument('--batches', type=int, default=40)
-    ap.add_argument('--workers', type=int, default=None, help="default DataLoaders' worker processes (default: fastai's)")
-    ap.add_argument('--compile', action='store_true', help='also measure (d): the fast path with torch.compile')
-    ap.add_argument('--target-mae', type=float, default=None, help='also train until test MAE <= this (fast path, from scratch)')
-    ap.add_argument('--epochs', type=int, default=40, help='one-cycle epoch budget for --target-mae')
-    ap.add_argument('--lr', type=float, default=3e-3, help='peak learning rate for --target-mae')
-    ap.add_argument('--out', type=Path, default=Path('runs/bench_throughput'))
-    a = ap.parse_args()
-    data = None if a.generated else (a.data or shared_data('utkface_64'))
-    data = data or synth_faces(Path(tempfile.mkdtemp())/'utk', n=600, seed=0)
-    good, _ = validate_images(read_utkface(data), progress=False)
-    df = split_faces(good)
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    cache = Path(tempfile.mkdtemp())
-    res = dict(date=str(date.today()), device=torch.cuda.get_device_name() if dev.type == 'cuda' else f"CPU ({platform.machine()}, {torch.get_num_threads()} threads)",
-               data=str(data), faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches)
+def throughput(df, a, dev, cache, res):
+    "Side by side img/s of (a) default, (b) fast, (c) model only and, with --compile, (d) fast + compile, into `res`"
     kw = {} if a.workers is None else {'num_workers': a.workers}
     std = age_gender_dls(df, size=a.size, bs=a.bs, device=dev, **kw)
     t = time.perf_counter(); fast = age_gender_dls(df, size=a.size, bs=a.bs, device=dev, fast=True, cache_dir=cache); res['cache_build_s'] = time.perf_counter() - t
@@ -148,6 +128,32 @@ def main():
         res['fast_host_syncs_per_batch'] = host_syncs(lambda: [next(it) for _ in range(5)]) / 5
     res['fast_over_default'] = res['fast_img_s'] / res['default_img_s']
     res['fast_over_model_only'] = res['fast_img_s'] / res['model_only_img_s']
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--data', type=Path, default=None, help='a UTKFace folder (default: ../shared/data/utkface_64 if present)')
+    ap.add_argument('--generated', action='store_true', help='use 600 generated faces instead of real data')
+    ap.add_argument('--arch', default='resnet18')
+    ap.add_argument('--size', type=int, default=64)
+    ap.add_argument('--bs', type=int, default=128)
+    ap.add_argument('--batches', type=int, default=40, help='timed training steps per run (0: no throughput runs, only --target-mae)')
+    ap.add_argument('--workers', type=int, default=None, help="default DataLoaders' worker processes (default: fastai's)")
+    ap.add_argument('--compile', action='store_true', help='also measure (d): the fast path with torch.compile')
+    ap.add_argument('--target-mae', type=float, default=None, help='also train until test MAE <= this (fast path, from scratch)')
+    ap.add_argument('--epochs', type=int, default=40, help='one-cycle epoch budget for --target-mae')
+    ap.add_argument('--lr', type=float, default=3e-3, help='peak learning rate for --target-mae')
+    ap.add_argument('--mixup', type=float, default=0.2, help="mixup alpha for --target-mae (agefast's default; 0: off)")
+    ap.add_argument('--out', type=Path, default=Path('runs/bench_throughput'))
+    a = ap.parse_args()
+    data = None if a.generated else (a.data or shared_data('utkface_64'))
+    data = data or synth_faces(Path(tempfile.mkdtemp())/'utk', n=600, seed=0)
+    good, _ = validate_images(read_utkface(data), progress=False)
+    df = split_faces(good)
+    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    cache = Path(tempfile.mkdtemp())
+    res = dict(date=str(date.today()), device=torch.cuda.get_device_name() if dev.type == 'cuda' else f"CPU ({platform.machine()}, {torch.get_num_threads()} threads)",
+               data=str(data), faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches)
+    if a.batches > 0: throughput(df, a, dev, cache, res)
     if a.target_mae is not None: res['time_to_mae'] = time_to_mae(df, a, dev, cache)
     print(json.dumps(res, indent=1))
     a.out.mkdir(parents=True, exist_ok=True)
@@ -164,8 +170,9 @@ def main():
     ttm = '-' if ttm is None else f"{fmt(ttm['seconds_to_target'], '{:.1f} s')} (<= {ttm['target_mae']}; best {ttm['best_test_mae']:.2f}, {ttm['epochs_run']} ep)"
     util = '/'.join(fmt(res.get(f'{k}_gpu_util_pct')) for k in ('default', 'fast', 'model_only'))
     mem = '/'.join(fmt(res.get(f'{k}_peak_mem_gb'), '{:.1f}') for k in ('default', 'fast', 'model_only'))
-    print(f"| {res['date']} | {res['device']} | {a.arch} | {a.size} | {a.bs} | {res['default_img_s']:.0f} | {res['fast_img_s']:.0f} | "
-          f"{res['model_only_img_s']:.0f} | {fmt(res.get('fast_compiled_img_s'))} | {res['fast_over_default']:.2f} | "
-          f"{res['fast_over_model_only']:.2f} | {util} | {mem} | {res['cache_build_s']:.1f} / {res['cache_reuse_s']:.1f} | {ttm} |")
+    g = lambda k, f='{:.0f}': fmt(res.get(k), f)
+    print(f"| {res['date']} | {res['device']} | {a.arch} | {a.size} | {a.bs} | {g('default_img_s')} | {g('fast_img_s')} | "
+          f"{g('model_only_img_s')} | {g('fast_compiled_img_s')} | {g('fast_over_default', '{:.2f}')} | "
+          f"{g('fast_over_model_only', '{:.2f}')} | {util} | {mem} | {g('cache_build_s', '{:.1f}')} / {g('cache_reuse_s', '{:.1f}')} | {ttm} |")
 
 if __name__ == '__main__': main()

@@ -46,3 +46,13 @@ def test_train_throughput_smoke(tmp_path):
     t = res['time_to_mae'] # ages are 0-116 and the output is squashed into 0-120: any model is within 200 years
     assert t['epochs_run'] == 1 and t['seconds_to_target'] > 0 and t['best_test_mae'] <= 200 and t['test_faces'] > 0
     assert r.stdout.strip().splitlines()[-1].startswith('| ')
+
+def test_time_to_mae_alone(tmp_path):
+    "`--batches 0` skips the throughput runs; `--mixup 0` trains without mixup"
+    r = subprocess.run([sys.executable, str(ROOT/'benchmarks'/'train_throughput.py'), '--generated', '--size', '32', '--bs', '16',
+                        '--batches', '0', '--target-mae', '200', '--epochs', '1', '--mixup', '0', '--out', str(tmp_path/'out')],
+                       capture_output=True, text=True, timeout=600, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((tmp_path/'out'/'throughput.json').read_text())
+    assert 'fast_img_s' not in res and res['time_to_mae']['mixup'] == 0 and res['time_to_mae']['epochs_run'] == 1
+    assert r.stdout.strip().splitlines()[-1].startswith('| ')
