@@ -6,13 +6,13 @@
 #   bash benchmarks/gpu_session.sh stage
 # Then one device `run` per part, from the repository root, carrying the folders it names:
 #   bash benchmarks/gpu_session.sh speed     # carry [".whl", ".data/utkface_64"]: throughput (a/b/c/d), time to
-#                                            #   test MAE <= 5.5 (with and without mixup), cuda cells of notebooks 00-13
+#                                            #   test MAE <= 5.5 (40- and 20-epoch schedules, with and without mixup)
 #   bash benchmarks/gpu_session.sh accuracy  # carry [".whl", ".data/utkface_64"]: 40-epoch UTKFace runs (age +
 #                                            #   gender, age, gender), then look-alike search with that model
 #   bash benchmarks/gpu_session.sh predict   # carry [".data/utkface"] on the machine warm from the calls before
 #                                            #   (it keeps .whl, /tmp/site and .data/utkface_64; all of them at once
-#                                            #   pass the 64 MiB carry limit): prediction speed on 200 px photos,
-#                                            #   the cuda cells of nbs/90_train_utkface.ipynb
+#                                            #   pass the 64 MiB carry limit): cuda cells of notebooks 00-13,
+#                                            #   prediction speed on 200 px photos, cuda cells of 90_train_utkface
 # The research grids (nbs/91-93, `cuda` cells) take about an hour each: they need a longer lease than one
 # session has and are not part of this script.
 set -uo pipefail
@@ -45,12 +45,14 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 python3 -c "import torch, fastai, agefast; print('torch', torch.__version__, 'fastai', fastai.__version__, 'agefast', agefast.__version__, 'cuda', torch.cuda.is_available())" || exit 1
 
 case "$part" in
-speed)
+speed) # the command first; then the same target with a one-cycle budget of 20 epochs (the 40-epoch schedule is
+       # still at a high learning rate at 20), with and without mixup (the CPU ablation's best was without)
   step 300 throughput python3 benchmarks/train_throughput.py --data .data/utkface_64 --arch resnet18 --size 64 --bs 256 \
     --batches 100 --compile --target-mae 5.5 --epochs 40 --out "$OUT/throughput"
-  step 110 time_to_mae_no_mixup python3 benchmarks/train_throughput.py --data .data/utkface_64 --arch resnet18 --size 64 \
-    --bs 256 --batches 0 --target-mae 5.5 --epochs 40 --mixup 0 --out "$OUT/throughput_no_mixup" # the CPU ablation's best
-  step 150 nbdev_test_cuda nbdev_test --flags cuda --n_workers 4 --timing --file_glob '[01]*.ipynb' ;;
+  step 100 time_to_mae_20 python3 benchmarks/train_throughput.py --data .data/utkface_64 --arch resnet18 --size 64 \
+    --bs 256 --batches 0 --target-mae 5.5 --epochs 20 --out "$OUT/time_to_mae_20"
+  step 100 time_to_mae_20_no_mixup python3 benchmarks/train_throughput.py --data .data/utkface_64 --arch resnet18 --size 64 \
+    --bs 256 --batches 0 --target-mae 5.5 --epochs 20 --mixup 0 --out "$OUT/time_to_mae_20_no_mixup" ;;
 accuracy)
   step 200 accuracy_age_gender python3 benchmarks/utkface_accuracy.py --data .data/utkface_64 --task age_gender --arch resnet18 \
     --sizes 64 --epochs 40 --bs 256 --lr 3e-3 --tta --fast --no-peer --out "$OUT/age_gender"
@@ -61,10 +63,11 @@ accuracy)
   step 20 prepare "${AGEFAST[@]}" prepare .data/utkface_64 --out /tmp/prep --no-plots
   step 120 similarity python3 benchmarks/similarity.py --model "$OUT/age_gender/model.safetensors" --faces /tmp/prep/faces.csv \
     --n-generated 1000000 --trees 10 --search-k -1 1000 2000 --out "$OUT/similarity" ;;
-predict)
-  step 200 predict_speed python3 benchmarks/predict_speed.py --arch resnet18 --size 64 --n-photos 400 --repeats 50 --workers 15 \
+predict) # last, so the shortest first: the lease may end before the call's ten minutes do
+  step 120 nbdev_test_cuda nbdev_test --flags cuda --n_workers 4 --timing --file_glob '[01]*.ipynb'
+  step 150 predict_speed python3 benchmarks/predict_speed.py --arch resnet18 --size 64 --n-photos 400 --repeats 50 --workers 15 \
     --out "$OUT/predict_speed"
-  step 380 nbdev_test_90 nbdev_test --flags cuda --timing --path nbs/90_train_utkface.ipynb ;;
+  step 300 nbdev_test_90 nbdev_test --flags cuda --timing --path nbs/90_train_utkface.ipynb ;;
 *) echo "unknown part $part: use stage, speed, accuracy or predict"; exit 2 ;;
 esac
 echo "--- steps (name, exit code, seconds):"; cat "$OUT/steps.txt"
