@@ -80,7 +80,7 @@ def prepare(args)->int:
     print(f"wrote {out}/faces.csv, skipped.csv, split_summary.csv{'' if args.no_plots else ', counts.csv and plots'} in {time.time() - t0:.1f}s")
     return 0
 
-# %% ../nbs/12_cli.ipynb #7dd87269
+# %% ../nbs/12_cli.ipynb #8d02070d
 def _add_model_arg(p, what:str='model file'):
     p.add_argument('--model', type=Path, default=Path('runs/train/model.safetensors'), help=f'{what} (default: runs/train/model.safetensors)')
 
@@ -120,8 +120,7 @@ def train(args)->int:
     t0, df = time.time(), _faces_table(args.faces)
     set_seed(args.seed, reproducible=True)
     if args.fast and num_distrib() > 1: raise SystemExit("agefast train: --fast runs in one process; leave it out under torchrun/accelerate launch")
-    kw = {'fast': True} if args.fast else {'num_workers': args.workers}
-    dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, **kw)
+    dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, fast=args.fast, num_workers=args.workers)
     learn = LEARNERS[args.task](dls, args.arch, pretrained=args.pretrained, precision=args.precision)
     gpu = torch.cuda.is_available()
     print(f"training a {args.task.replace('_', '+')} {learn.model.config['arch']} on {len(dls.train_ds):,} faces "

@@ -48,7 +48,7 @@ def _trainable(df:pd.DataFrame, targets)->pd.DataFrame:
     if not ok.all(): warnings.warn(f"{(~ok).sum()} of {len(d)} train/valid rows have no {' or '.join(targets)} and are left out")
     return d[ok].reset_index(drop=True)
 
-# %% ../nbs/03_datablock.ipynb #a22fd162
+# %% ../nbs/03_datablock.ipynb #1804d9d6
 _TARGETS = {'age': (['age'], lambda: [AgeBlock()], lambda: [ColReader('age')]),
             'gender': (['gender'], lambda: [GenderBlock()], lambda: [gender_label]),
             'age_gender': (['age', 'gender'], lambda: [AgeBlock(), GenderBlock()], lambda: [ColReader('age'), gender_label])}
@@ -59,7 +59,7 @@ def face_dls(df:pd.DataFrame, # a face table with a `split` column
              bs:int=64, # batch size
              aug:bool=True, # fastai's `aug_transforms` on training batches
              method:str=ResizeMethod.Crop, # how `Resize` fits non-square images
-             num_workers:int|None=None, # loader processes (default: fastai's)
+             num_workers:int|None=None, # loader processes (default: fastai's; the fast path has none)
              device=None, # where batches go (default: the GPU if there is one)
              fast:bool=False, # images decoded once into a uint8 cache, batches made on the device (see `agefast.fast`)
              cache_dir=None, # fast: where the cache lives (default: `$AGEFAST_CACHE` or ~/.cache/agefast)

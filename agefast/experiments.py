@@ -19,7 +19,7 @@ from .evaluate import evaluate
 
 # %% auto #0
 __all__ = ['AGE_LOSSES', 'SCORES', 'subsample', 'n_params', 'train_config', 'test_scores', 'run_experiment', 'run_grid',
-           'summarise', 'fmt_summary', 'plot_results', 'train_speed']
+           'summarise', 'fmt_summary', 'plot_results', 'images_per_s', 'train_speed']
 
 # %% ../nbs/13_experiments.ipynb #48e39f4f
 def subsample(df:pd.DataFrame, n_train:int|None=None, n_valid:int|None=None, n_test:int|None=None, seed:int=0)->pd.DataFrame:
@@ -137,7 +137,18 @@ def plot_results(summary:pd.DataFrame, y:str='mae', x:str|None=None, ax=None, ti
     ax.set_ylabel(f'test {y}'); ax.set_title(title or f'test {y} (mean ± sd over seeds)', fontsize=10)
     return ax
 
-# %% ../nbs/13_experiments.ipynb #880bb437
+# %% ../nbs/13_experiments.ipynb #174a3666
+def images_per_s(step, # one training step, called with no arguments; returns how many images it took
+                 n:int, warmup:int=2, device=None)->float:
+    "Images per second over `n` calls of `step`, after `warmup` untimed ones"
+    cuda = torch.device(device or 'cpu').type == 'cuda'
+    for _ in range(warmup): step()
+    if cuda: torch.cuda.synchronize()
+    t0, done = time.perf_counter(), 0
+    for _ in range(n): done += step()
+    if cuda: torch.cuda.synchronize()
+    return done / (time.perf_counter() - t0)
+
 def train_speed(arch, size:int=64, bs:int=64, steps:int=5, warmup:int=2, task:str='age_gender', device=None)->float:
     "Images per second of `arch`'s training step on random tensors on `device` (bf16 + channels_last on CUDA)"
     from agefast.model import AgeGenderModel, AgeModel, GenderModel
@@ -147,11 +158,8 @@ def train_speed(arch, size:int=64, bs:int=64, steps:int=5, warmup:int=2, task:st
     if cuda: model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(model.parameters(), 1e-4)
     x = torch.randn(bs, 3, size, size, device=dev)
-    for i in range(warmup + steps):
-        if i == warmup:
-            if cuda: torch.cuda.synchronize()
-            t0 = time.perf_counter()
+    def step():
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cuda): loss = model(x).float().square().mean()
         loss.backward(); opt.step(); opt.zero_grad()
-    if cuda: torch.cuda.synchronize()
-    return bs * steps / (time.perf_counter() - t0)
+        return bs
+    return images_per_s(step, steps, warmup, dev)

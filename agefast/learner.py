@@ -19,7 +19,7 @@ __all__ = ['LEARNERS', 'age_scores', 'AgeMetric', 'GenderAccuracy', 'age_metrics
            'PlainInputs', 'face_learner', 'age_learner', 'gender_learner', 'age_gender_learner', 'fit_age',
            'plot_history']
 
-# %% ../nbs/06_learner.ipynb #dd235f14
+# %% ../nbs/06_learner.ipynb #f5aec5c0
 def age_scores(pred, true, k:int=5)->dict:
     "MAE, RMSE and CS@k of predicted vs true ages"
     e = np.asarray(pred, dtype=float) - np.asarray(true, dtype=float)
@@ -33,16 +33,18 @@ class AgeMetric(Metric):
     def __init__(self, kind:str='mae', k:int=5):
         if kind not in ('mae', 'rmse', 'cs'): raise ValueError(f"kind={kind!r}: expected 'mae', 'rmse' or 'cs'")
         store_attr()
-    def reset(self): self.abs, self.sq, self.hits, self.n = 0., 0., 0, 0
+    def reset(self): self.total, self.n = 0., 0
     def accumulate(self, learn):
         p, t = _age(learn.pred, learn.yb)
-        e = (p.detach().to(_sum_dtype(p)) - t.to(_sum_dtype(p)))
-        self.abs += e.abs().sum(); self.sq += (e ** 2).sum()
-        self.hits += (e.abs() <= self.k).sum(); self.n += e.numel()
+        dt = _sum_dtype(p)
+        e = (p.detach().to(dt) - t.to(dt)).abs()
+        self.total += (e if self.kind == 'mae' else e ** 2 if self.kind == 'rmse' else (e <= self.k).to(dt)).sum()
+        self.n += e.numel()
     @property
     def value(self):
         if not self.n: return None
-        return {'mae': float(self.abs) / self.n, 'rmse': (float(self.sq) / self.n) ** .5, 'cs': float(self.hits) / self.n}[self.kind]
+        m = float(self.total) / self.n
+        return m ** .5 if self.kind == 'rmse' else m
     @property
     def name(self): return f'cs@{self.k}' if self.kind == 'cs' else self.kind
 

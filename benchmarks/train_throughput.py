@@ -21,6 +21,7 @@ from agefast.data import read_utkface, validate_images, split_faces, shared_data
 from agefast.datablock import age_gender_dls, age_dls
 from agefast.learner import age_gender_learner, age_learner
 from agefast.fast import host_syncs
+from agefast.experiments import images_per_s
 from fastai.callback.core import Callback, CancelFitException
 
 def gpu_utilisation()->float|None:
@@ -50,20 +51,15 @@ def steps_per_s(learn, batches, n:int, warmup:int=3)->float:
     "Images per second over `n` training steps (forward, backward, optimiser) on the batches `batches` yields"
     model, dev = learn.model.train(), next(learn.model.parameters()).device
     learn.create_opt(); opt = learn.opt
-    cuda = dev.type == 'cuda'
-    it, done, t0 = iter(batches), 0, None
-    for i in range(warmup + n):
-        if i == warmup:
-            if cuda: torch.cuda.synchronize()
-            t0 = time.perf_counter()
+    cuda, it = dev.type == 'cuda', iter(batches)
+    def step():
         x, *y = next(it)
         x = x.as_subclass(torch.Tensor) # what agefast's PlainInputs hands a compiled model; the same for every run
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cuda):
             loss = learn.loss_func(model(x.contiguous(memory_format=torch.channels_last) if cuda else x), *y)
         loss.backward(); opt.step(); opt.zero_grad()
-        if i >= warmup: done += len(x)
-    if cuda: torch.cuda.synchronize()
-    return done / (time.perf_counter() - t0)
+        return len(x)
+    return images_per_s(step, n, warmup, dev)
 
 def endless(dl):
     while True: yield from dl

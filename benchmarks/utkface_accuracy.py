@@ -67,7 +67,7 @@ def main():
     if a.data is None: raise SystemExit('no --data and no ../shared/data/utkface_64 here')
     df = fixed_split(a.data)
     set_seed(a.seed)
-    dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, **({'fast': True} if a.fast else {} if a.workers is None else {'num_workers': a.workers}))
+    dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, fast=a.fast, num_workers=a.workers)
     kw = {'gender_weight': a.gender_weight} if a.task == 'age_gender' else {}
     learn = LEARNERS[a.task](dls, a.arch, pretrained=a.pretrained, mixup=a.mixup, precision=a.precision, **kw)
     t0 = time.time()
