@@ -19,6 +19,7 @@ from .evaluate import evaluate, plot_by_group, plot_pred_vs_true, plot_error_by_
 from .inference import save_age_model, load_age_model, model_learner, predict_files, show_prediction, photo_table, DETECTORS
 from .embeddings import get_embeddings, DEFAULT_LAYER
 from .similarity import FaceIndex, DEFAULT_TREES
+from .fast import process_device
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'build_parser', 'prepare', 'train', 'evaluate_cmd', 'predict', 'index', 'similar', 'main']
@@ -110,7 +111,7 @@ def _add_train(sub):
     p.add_argument('--seed', type=int, default=42, help='random seed (default: 42)')
     p.add_argument('--workers', type=int, default=None, help="data loader processes (default: fastai's)")
     p.add_argument('--fast', action='store_true', help='fast data path: images decoded once into a uint8 cache, batches and augmentation on the device (one process)')
-    p.add_argument('--precision', choices=['auto', 'bf16', 'fp16', 'fp32'], default='auto', help='auto: bf16 + channels_last on a GPU, fp32 on a CPU (default)')
+    p.add_argument('--precision', choices=['auto', 'bf16', 'fp16', 'fp32'], default='auto', help='auto: bf16 (fp16 before Ampere) + channels_last on a GPU, fp32 on a CPU (default)')
     p.add_argument('--out', type=Path, default=Path('runs/train'), help='output folder (default: runs/train)')
     p.set_defaults(func=train)
 
@@ -118,9 +119,10 @@ def train(args)->int:
     "Train and save a model; returns the exit code"
     from fastai.torch_core import set_seed, num_distrib, rank_distrib
     t0, df = time.time(), _faces_table(args.faces)
-    set_seed(args.seed, reproducible=True)
     if args.fast and num_distrib() > 1: raise SystemExit("agefast train: --fast runs in one process; leave it out under torchrun/accelerate launch")
-    dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, fast=args.fast, num_workers=args.workers)
+    dev = process_device() # under a launcher: this process's own GPU, made current before anything touches CUDA
+    set_seed(args.seed, reproducible=True) # cuDNN deterministic, no autotuning: benchmarks/train_throughput.py times the same
+    dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, fast=args.fast, num_workers=args.workers, device=dev)
     learn = LEARNERS[args.task](dls, args.arch, pretrained=args.pretrained, precision=args.precision)
     gpu = torch.cuda.is_available()
     print(f"training a {args.task.replace('_', '+')} {learn.model.config['arch']} on {len(dls.train_ds):,} faces "
@@ -131,6 +133,7 @@ def train(args)->int:
         distributed_ready()
         with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu): hist = fit_age(learn, epochs=args.epochs, lr=args.lr, sizes=args.sizes)
     else: hist = fit_age(learn, epochs=args.epochs, lr=args.lr, sizes=args.sizes)
+    if num_distrib() > 1: print(f"process {rank_distrib()} of {num_distrib()}: batches on {learn.dls.device}, model on {next(learn.model.parameters()).device}")
     if learn.precision != 'fp32': learn.to_contiguous(to_fp32=True) # safetensors wants contiguous float32 weights
     if rank_distrib() > 0: return 0 # only the first process writes
     out = args.out

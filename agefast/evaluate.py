@@ -4,21 +4,31 @@
 
 # %% ../nbs/07_evaluate.ipynb #21d39e6a
 from __future__ import annotations
+import inspect
 import numpy as np, pandas as pd
+from fastai.vision.all import aug_transforms, Pipeline
 import matplotlib.pyplot as plt
 from .core import *
 from .data import *
+from .datablock import face_dls
 from .learner import age_scores, dls_target
 
 # %% auto #0
-__all__ = ['predict_table', 'group_scores', 'Evaluation', 'evaluate', 'plot_by_group', 'plot_pred_vs_true', 'plot_error_by_age',
-           'plot_top_losses']
+__all__ = ['tta_dl', 'predict_table', 'group_scores', 'Evaluation', 'evaluate', 'plot_by_group', 'plot_pred_vs_true',
+           'plot_error_by_age', 'plot_top_losses']
 
 # %% ../nbs/07_evaluate.ipynb #d568f090
+def tta_dl(learn, dl):
+    "`dl` with `aug_transforms` (with the options `learn`'s DataLoaders were given) added; unchanged if it augments"
+    if any(getattr(t, 'split_idx', None) == 0 for t in dl.after_batch.fs): return dl # augments already
+    aug, own = (inspect.signature(f).parameters for f in (aug_transforms, face_dls))
+    kw = {k: v for k, v in getattr(learn.dls, 'face_args', {}).items() if k in aug and k not in own} # not `size`
+    return dl.new(after_batch=Pipeline([*aug_transforms(**kw), *dl.after_batch.fs]))
+
 def predict_table(learn, df:pd.DataFrame, tta:bool=False)->pd.DataFrame:
     "`df` with the model's `pred_age` and/or `pred_gender` and `p_female`, row for row"
     kind, dl = dls_target(learn.dls), learn.dls.test_dl(df.reset_index(drop=True))
-    p = (learn.tta(dl=dl) if tta else learn.get_preds(dl=dl))[0].float().cpu()
+    p = (learn.tta(dl=tta_dl(learn, dl)) if tta else learn.get_preds(dl=dl))[0].float().cpu()
     out = df.reset_index(drop=True).copy()
     if kind in ('age', 'age_gender'): out['pred_age'] = (p if p.ndim == 1 else p[:, 0]).numpy()
     if kind in ('gender', 'age_gender'):

@@ -13,10 +13,11 @@ from fastcore.basics import defaults
 from fastcore.parallel import parallel
 from fastai.vision.all import (TfmdDL, DataLoaders, TensorImage, TensorCategory, Resize, ResizeMethod, IntToFloatTensor,
                                Normalize, aug_transforms, imagenet_stats, L, default_device)
+from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['cache_key', 'cache_home', 'face_cache', 'TensorFaceDL', 'FastFaceDataLoaders', 'fast_face_dls', 'host_syncs',
-           'distributed_ready']
+__all__ = ['cache_key', 'cache_home', 'face_cache', 'PinnedGather', 'TensorFaceDL', 'FastFaceDataLoaders', 'fast_face_dls',
+           'host_syncs', 'distributed_ready', 'process_device']
 
 # %% ../nbs/11_fast.ipynb #9637e1bd
 def _decoded(path, size:int, method:str)->np.ndarray:
@@ -46,26 +47,52 @@ def face_cache(paths, size:int, method:str=ResizeMethod.Crop,
     with atomic_write(f, 'wb') as fh: np.save(fh, a)
     return a
 
+# %% ../nbs/11_fast.ipynb #a5576720
+class PinnedGather:
+    "Rows of CPU `tensors`, gathered into `n_buffers` reused pinned buffers and copied to `device` without blocking"
+    def __init__(self, tensors, bs:int, device, n_buffers:int=3):
+        self.device = torch.device(device)
+        self.tensors = [t.as_subclass(torch.Tensor) for t in tensors]
+        self.types = [type(t) for t in tensors]
+        self.key, pin = (self.device, bs), self.device.type == 'cuda'
+        with torch.inference_mode(False): # buffers that stay writable whatever mode the first batch is drawn in
+            self.bufs = [[torch.empty((bs, *t.shape[1:]), dtype=t.dtype, pin_memory=pin) for t in tensors]
+                         for _ in range(n_buffers)]
+        self.copied, self.k = [None] * n_buffers, 0 # the event after each buffer's last copy; the next buffer
+    def __call__(self, i:torch.Tensor)->list:
+        "Rows `i` of every tensor, on `device`, each of its tensor's type"
+        k, self.k = self.k, (self.k + 1) % len(self.bufs)
+        done = self.copied[k]
+        if done is not None and not done.query(): done.synchronize() # its copy, n_buffers batches ago, must end first
+        out = [torch.index_select(t, 0, i, out=b[:len(i)]).to(self.device, non_blocking=True, copy=True).as_subclass(c)
+               for t, b, c in zip(self.tensors, self.bufs[k], self.types)]
+        if self.device.type == 'cuda':
+            self.copied[k] = torch.cuda.Event(); self.copied[k].record(torch.cuda.current_stream(self.device))
+        return out
+
 # %% ../nbs/11_fast.ipynb #a2f22c9a
 class TensorFaceDL(TfmdDL):
     "Batches drawn by index from a uint8 image tensor and label tensors (on the GPU when they are there)"
-    def __init__(self, x:torch.Tensor, ys:list, bs:int=64, shuffle:bool=False, drop_last:bool=False, device=None, after_batch=None, **kwargs):
-        self.x, self.ys = x, list(ys)
+    def __init__(self, x:torch.Tensor, ys:list, bs:int=64, shuffle:bool=False, drop_last:bool=False, device=None,
+                 after_batch=None, **kwargs):
+        self.x, self.ys, self._gather = x, list(ys), None
         super().__init__(L(range(len(x))), bs=bs, shuffle=shuffle, drop_last=drop_last, num_workers=0, device=device,
                          after_batch=after_batch, **kwargs)
         self._n_inp = 1
     def create_batches(self, samps):
         idx = torch.as_tensor(list(samps), dtype=torch.long).to(self.x.device) # one copy an epoch, not one a batch
         stop = len(idx) - len(idx) % self.bs if self.drop_last else len(idx)
+        gather = self.gatherer()
         for s in range(0, stop, self.bs):
-            i = idx[s:s + self.bs]
-            x, *ys = (self._to_device(t[i]) for t in (self.x, *self.ys))
+            x, *ys = gather(idx[s:s + self.bs])
             yield (TensorImage(x), *ys)
-    def _to_device(self, t):
-        "A batch gathered from tensors held in (pinned) CPU memory goes to the GPU without blocking the host"
-        if t.device.type == 'cpu' and self.device is not None and torch.device(self.device).type == 'cuda':
-            return t.pin_memory().to(self.device, non_blocking=True)
-        return t
+    def gatherer(self):
+        "How rows become a batch: indexing where the tensors are, or a `PinnedGather` from CPU memory to a GPU"
+        dev = torch.device(self.device) if self.device is not None else self.x.device
+        if dev.type != 'cuda' or self.x.device.type != 'cpu': return lambda i: [t[i] for t in (self.x, *self.ys)]
+        if self._gather is None or self._gather.key != (dev, self.bs): # made once, again if the device or bs change
+            self._gather = PinnedGather((self.x, *self.ys), self.bs, dev)
+        return self._gather
     @property
     def n_inp(self): return 1
     def new(self, dataset=None, cls=None, **kwargs):
@@ -80,11 +107,10 @@ class FastFaceDataLoaders(DataLoaders):
     def test_dl(self, test_items, **kwargs): return self.standard.test_dl(test_items, **kwargs)
 
 def _place(a:np.ndarray, device, gpu_frac:float=0.5)->torch.Tensor:
-    "`a` as a tensor: on a CUDA `device` when it takes less than `gpu_frac` of its free memory, else in (pinned) CPU memory"
+    "`a` as a tensor: on a CUDA `device` when it takes less than `gpu_frac` of its free memory, else in CPU memory"
     x = torch.from_numpy(np.ascontiguousarray(a))
-    if torch.device(device).type == 'cuda':
-        if a.nbytes < gpu_frac * torch.cuda.mem_get_info(torch.device(device))[0]: return x.to(device)
-        return x.pin_memory()
+    if torch.device(device).type == 'cuda' and a.nbytes < gpu_frac * torch.cuda.mem_get_info(torch.device(device))[0]:
+        return x.to(device)
     return x
 
 def fast_face_dls(df:pd.DataFrame, target:str='age', size:int=128, bs:int=64, aug:bool=True, method:str=ResizeMethod.Crop,
@@ -135,3 +161,10 @@ def distributed_ready():
     "Let fastai's `DistributedDL` run under gloo (CPU processes) as well as NCCL; needs `accelerate`"
     from fastai.distributed import DistributedDL
     DistributedDL._broadcast = _broadcast_any_backend
+
+# %% ../nbs/11_fast.ipynb #c3afe953
+def process_device()->torch.device:
+    "This process's device: under a launcher with GPUs the one `accelerate` gives it, made current; else the default"
+    if num_distrib() > 1 and torch.cuda.is_available():
+        torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', rank_distrib())) % torch.cuda.device_count()) # as accelerate
+    return default_device()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_inference.ipynb #7f23e2ef
 from __future__ import annotations
-import hashlib, json, os, tempfile, warnings
+import copy, hashlib, json, os, tempfile, warnings
 from datetime import datetime, timezone
 from functools import cache, partial
 from pathlib import Path
@@ -93,11 +93,15 @@ def export_learner(learn, path)->Path:
     return Path(path)
 
 # %% ../nbs/08_inference.ipynb #73e37f29
+def _plain_copy(model:nn.Module)->nn.Module:
+    "A float32, contiguous, uncompiled copy of `model` on the CPU in eval mode; `model` stays as it was"
+    c = copy.deepcopy(getattr(model, '_orig_mod', model)) # unwraps `torch.compile(m)`; copies drop `m.compile()`'s
+    return c.cpu().float().to(memory_format=torch.contiguous_format).eval()
+
 def export_onnx(model:nn.Module, path, size:int, opset:int=17)->Path:
     "Export `model` to ONNX at `path` (dynamic batch), atomically, with its agefast config as metadata"
     import onnx
-    model = model.eval().cpu()
-    path = Path(path)
+    model, path = _plain_copy(model), Path(path)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)/'model.onnx'
         torch.onnx.export(model, torch.randn(1, 3, size, size), tmp, input_names=['image'], output_names=['output'],

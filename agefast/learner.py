@@ -8,6 +8,9 @@ import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
 from fastai.vision.all import Learner, Metric, Adam, L, CrossEntropyLossFlat, TensorCategory, set_seed, Callback
+from fastai.callback.fp16 import MixedPrecision, AMPMode
+from fastai.callback.channelslast import ChannelsLast
+from torch.amp import GradScaler
 from .core import *
 from .data import *
 from .datablock import *
@@ -16,8 +19,8 @@ from .losses import *
 
 # %% auto #0
 __all__ = ['LEARNERS', 'age_scores', 'AgeMetric', 'GenderAccuracy', 'age_metrics', 'dls_target', 'resolve_precision',
-           'PlainInputs', 'face_learner', 'age_learner', 'gender_learner', 'age_gender_learner', 'fit_age',
-           'plot_history']
+           'DeviceMixedPrecision', 'PlainInputs', 'face_learner', 'age_learner', 'gender_learner', 'age_gender_learner',
+           'fit_age', 'plot_history']
 
 # %% ../nbs/06_learner.ipynb #f5aec5c0
 def age_scores(pred, true, k:int=5)->dict:
@@ -28,6 +31,10 @@ def age_scores(pred, true, k:int=5)->dict:
 def _age(pred, yb): return (pred[:, 0] if pred.ndim == 2 else pred), yb[0]
 def _sum_dtype(t): return torch.float32 if t.device.type == 'mps' else torch.float64
 
+def _gathered(learn)->tuple:
+    "The batch's predictions and targets from every process (padding dropped), detached, where they are"
+    return learn.to_detach(learn.pred, cpu=False), learn.to_detach(learn.yb, cpu=False)
+
 class AgeMetric(Metric):
     "An age metric over a whole validation pass: `kind` 'mae', 'rmse' or 'cs' (share within `k` years)"
     def __init__(self, kind:str='mae', k:int=5):
@@ -35,9 +42,9 @@ class AgeMetric(Metric):
         store_attr()
     def reset(self): self.total, self.n = 0., 0
     def accumulate(self, learn):
-        p, t = _age(learn.pred, learn.yb)
+        p, t = _age(*_gathered(learn))
         dt = _sum_dtype(p)
-        e = (p.detach().to(dt) - t.to(dt)).abs()
+        e = (p.to(dt) - t.to(dt)).abs()
         self.total += (e if self.kind == 'mae' else e ** 2 if self.kind == 'rmse' else (e <= self.k).to(dt)).sum()
         self.n += e.numel()
     @property
@@ -52,8 +59,9 @@ class GenderAccuracy(Metric):
     "Accuracy of the gender logits (the last two output columns) against the last target"
     def reset(self): self.hits, self.n = 0, 0
     def accumulate(self, learn):
-        p = learn.pred[:, -2:].argmax(dim=1)
-        self.hits += (p == learn.yb[-1]).sum(); self.n += p.numel()
+        pred, yb = _gathered(learn)
+        p = pred[:, -2:].argmax(dim=1)
+        self.hits += (p == yb[-1]).sum(); self.n += p.numel()
     @property
     def value(self): return float(self.hits) / self.n if self.n else None
     @property
@@ -77,12 +85,31 @@ def _check_dls(dls, want:str, fn:str):
         raise ValueError(f"{fn} needs DataLoaders with {want.replace('_', ' and ')} targets (from {maker}); these have {got.replace('_', ' and ')} targets")
 
 # %% ../nbs/06_learner.ipynb #cdbff352
+def _native_bf16(dev:torch.device)->bool:
+    "Whether CUDA device `dev` computes in bf16 natively (compute capability 8.0 on, or ROCm), not by emulation"
+    return torch.version.hip is not None or torch.cuda.get_device_capability(dev) >= (8, 0)
+
 def resolve_precision(precision:str='auto', device=None)->str:
-    "'bf16', 'fp16' or 'fp32': `precision`, with 'auto' meaning bf16 on a CUDA device that supports it, else fp32"
-    if precision not in ('auto', 'bf16', 'fp16', 'fp32'): raise ValueError(f"precision={precision!r}: use 'auto', 'bf16', 'fp16' or 'fp32'")
+    "`precision`, with 'auto' meaning bf16 on a GPU with native bf16, fp16 on an older GPU, fp32 elsewhere"
+    if precision not in ('auto', 'bf16', 'fp16', 'fp32'):
+        raise ValueError(f"precision={precision!r}: use 'auto', 'bf16', 'fp16' or 'fp32'")
     if precision != 'auto': return precision
-    dev = torch.device(device) if device is not None else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    return 'bf16' if dev.type == 'cuda' and torch.cuda.is_bf16_supported() else 'fp32'
+    dev = torch.device(device if device is not None else 'cuda' if torch.cuda.is_available() else 'cpu')
+    if dev.type != 'cuda': return 'fp32'
+    return 'bf16' if _native_bf16(dev) else 'fp16'
+
+# %% ../nbs/06_learner.ipynb #e9e443c0
+class DeviceMixedPrecision(MixedPrecision):
+    "fastai's `MixedPrecision` on the model's device: CUDA autocast on a GPU, the CPU's own autocast on a CPU"
+    @property
+    def name(self): return 'mixed_precision' # what fastai's `to_fp32`, `to_channelslast` and `load_learner` look for
+    def before_fit(self):
+        super().before_fit() # CUDA autocast and fastai's checks
+        dev = next(self.model.parameters()).device.type
+        if dev != 'cuda': # fastai's callback autocasts for CUDA only: on a CPU it would compute in float32
+            fp16 = self.amp_mode == AMPMode.FP16
+            self.autocast = torch.autocast(dev, dtype=torch.float16 if fp16 else torch.bfloat16)
+            self.learn.scaler = GradScaler(dev, **self.kwargs)
 
 # %% ../nbs/06_learner.ipynb #ca20e103
 class PlainInputs(Callback):
@@ -92,7 +119,7 @@ class PlainInputs(Callback):
 
 # %% ../nbs/06_learner.ipynb #abc35b13
 def face_learner(dls, model, loss_func, metrics, wd=(1e-3, 1e-2, 1e-2), mixup:float=0.2, cbs=None,
-                 precision:str='auto', # 'auto' (bf16 + channels_last on CUDA, fp32 elsewhere), 'bf16', 'fp16' or 'fp32'
+                 precision:str='auto', # 'auto' (see `resolve_precision`), 'bf16', 'fp16' or 'fp32'; not fp32: + channels_last
                  compile:bool=False, # `torch.compile` the model (in place)
                  **kwargs)->Learner:
     "A `Learner` with agefast's optimiser settings, parameter groups, per-group weight decay, mixup and precision"
@@ -100,7 +127,7 @@ def face_learner(dls, model, loss_func, metrics, wd=(1e-3, 1e-2, 1e-2), mixup:fl
     learn = Learner(dls, model, loss_func=loss_func, opt_func=Adam, splitter=face_splitter, metrics=metrics,
                     wd=list(wd) if isinstance(wd, (list, tuple)) else wd, wd_bn_bias=False, cbs=cbs, **kwargs)
     learn.precision = resolve_precision(precision, getattr(dls, 'device', None))
-    if learn.precision != 'fp32': learn.to_channelslast(amp_mode=learn.precision)
+    if learn.precision != 'fp32': learn.add_cbs([ChannelsLast(), DeviceMixedPrecision(learn.precision)])
     if compile: learn.model.compile(); learn.add_cb(PlainInputs())
     if model.config['pretrained']: learn.freeze()
     return learn

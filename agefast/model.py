@@ -11,8 +11,9 @@ from fastai.vision.all import AdaptiveConcatPool2d, Flatten, SigmoidRange, creat
 from .core import *
 
 # %% auto #0
-__all__ = ['PretrainedWeightsError', 'arch_name', 'face_body', 'body_features', 'age_head', 'WeightsMismatchError', 'FaceModel',
-           'AgeModel', 'GenderModel', 'AgeGenderModel', 'face_splitter']
+__all__ = ['PretrainedWeightsError', 'arch_name', 'face_body', 'body_features', 'Float32Forward', 'Float32Linear',
+           'Float32SigmoidRange', 'age_head', 'WeightsMismatchError', 'FaceModel', 'AgeModel', 'GenderModel',
+           'AgeGenderModel', 'face_splitter']
 
 # %% ../nbs/04_model.ipynb #11c84a76
 class PretrainedWeightsError(RuntimeError):
@@ -82,6 +83,15 @@ def body_features(body:nn.Module)->int:
                 if sz == 512: raise
     finally: body.train(training)
 
+# %% ../nbs/04_model.ipynb #910010d4
+class Float32Forward:
+    "Mixin: run `forward` in float32 with autocast off, whatever precision the rest of the model runs in"
+    def forward(self, x):
+        with torch.autocast(x.device.type, enabled=False): return super().forward(x.float())
+
+class Float32Linear(Float32Forward, nn.Linear): "`nn.Linear` that always computes in float32"
+class Float32SigmoidRange(Float32Forward, SigmoidRange): "`SigmoidRange` that always computes in float32"
+
 # %% ../nbs/04_model.ipynb #944b63c6
 def age_head(nf:int, # features of the body's output
              n_out:int=1, # outputs (1 for age, 2 for gender logits)
@@ -99,8 +109,8 @@ def age_head(nf:int, # features of the body's output
         layers += [(f'bn{i}', nn.BatchNorm1d(n)), (f'drop{i}', nn.Dropout(p)), (f'fc{i}', nn.Linear(n, f)),
                    ('embed' if last else f'act{i}', nn.ReLU(inplace=not last))]
         n = f
-    layers.append(('out', nn.Linear(n, n_out)))
-    if y_range is not None: layers.append(('range', SigmoidRange(*y_range)))
+    layers.append(('out', Float32Linear(n, n_out))) # float32 even under autocast (see `Float32Forward`)
+    if y_range is not None: layers.append(('range', Float32SigmoidRange(*y_range)))
     return nn.Sequential(OrderedDict(layers))
 
 # %% ../nbs/04_model.ipynb #1d32fac9

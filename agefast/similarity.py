@@ -35,6 +35,11 @@ def _model_info(model)->dict:
     return dict(fingerprint=weights_fingerprint(model), model=type(model).__name__, arch=getattr(model, 'config', {}).get('arch'))
 
 # %% ../nbs/10_similarity.ipynb #7580dd3a
+def _float32(a)->np.ndarray:
+    "`a` (array, list, or tensor on any device, in any float type, with or without grad) as float32 NumPy"
+    if isinstance(a, torch.Tensor): a = a.detach().float().cpu()
+    return np.asarray(a, dtype=np.float32)
+
 class FaceIndex:
     "An Annoy index over face embeddings with each item's metadata (`meta`) and how it was built (`info`)"
     def __init__(self, ann:AnnoyIndex, meta:pd.DataFrame, info:dict, path=None):
@@ -48,7 +53,7 @@ class FaceIndex:
               model=None, # the model they came from: its weights' fingerprint is recorded
               seed:int=42, n_jobs:int=-1):
         "Build an index over `embeddings` (all threads); keep `meta` and a record of how"
-        emb = np.asarray(embeddings, dtype=np.float32)
+        emb = _float32(embeddings)
         if emb.ndim != 2 or not len(emb): raise ValueError(f"embeddings must be a non-empty 2-d array, not shape {emb.shape}")
         if len(meta) != len(emb): raise ValueError(f"{len(emb)} embeddings but {len(meta)} metadata rows")
         if not np.isfinite(emb).all(): raise ValueError(f"{(~np.isfinite(emb).all(1)).sum()} embeddings contain NaN or inf")
@@ -143,7 +148,7 @@ def _query(self:FaceIndex, q, # vector, item number, or photo (path / image) wit
     if isinstance(q, (int, np.integer)):
         if not 0 <= q < len(self): raise IndexError(f"item {q} not in an index of {len(self)}")
         v = self.ann.get_item_vector(int(q)); skip.add(int(q))
-    elif isinstance(q, (np.ndarray, torch.Tensor, list)) and np.ndim(q) == 1: v = np.asarray(q, dtype=np.float32)
+    elif isinstance(q, (np.ndarray, torch.Tensor, list)) and np.ndim(q) == 1: v = _float32(q)
     else:
         if learn is None: raise ValueError("a photo query needs the `learn` whose model made the index's embeddings")
         self.check_model(learn.model)
@@ -200,7 +205,7 @@ def _exact(base:torch.Tensor, q:torch.Tensor, k:int, metric:str, chunk:int)->tup
 
 def _search(self:FaceIndex, vectors, k:int=10, exact='auto', search_k:int|None=None, device=None, chunk:int=1024)->tuple:
     "`(ids, distances)`, each (n_queries, k): the `k` nearest indexed items to each row of `vectors`"
-    q = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
+    q = vectors.detach().float() if isinstance(vectors, torch.Tensor) else torch.as_tensor(_float32(vectors)) # stays on its device
     if q.ndim != 2 or q.shape[1] != self.info['dim']: raise ValueError(f"queries of shape {tuple(q.shape)}, the index holds {self.info['dim']}-d embeddings")
     k = min(k, len(self))
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
@@ -210,7 +215,7 @@ def _search(self:FaceIndex, vectors, k:int=10, exact='auto', search_k:int|None=N
         return _exact(self.vectors(device), q.to(device), k, self.info['metric'], chunk)
     sk = search_k if search_k is not None else self.info.get('search_k')
     sk = -1 if sk is None else int(sk * max(1, k / 10))
-    res = [self.ann.get_nns_by_vector(v, k, search_k=sk, include_distances=True) for v in q.numpy()]
+    res = [self.ann.get_nns_by_vector(v, k, search_k=sk, include_distances=True) for v in q.cpu().numpy()]
     return np.array([r[0] for r in res]), np.array([r[1] for r in res], dtype=np.float32)
 FaceIndex.search = _search
 
@@ -246,7 +251,7 @@ def _extend(self:FaceIndex, embeddings, meta:pd.DataFrame, model=None)->FaceInde
     "A new index with `embeddings`/`meta` added (a full rebuild); saved over this one's files if this one was saved"
     if model is not None: self.check_model(model)
     old = self.vectors().numpy()
-    new = np.asarray(embeddings, dtype=np.float32)
+    new = _float32(embeddings)
     if new.ndim != 2 or new.shape[1] != self.info['dim']: raise ValueError(f"new embeddings of shape {new.shape}, the index holds {self.info['dim']}-d")
     i = self.info
     out = FaceIndex.build(np.concatenate([old, new]), pd.concat([self.meta, meta], ignore_index=True), i['metric'], i['n_trees'], i['layer'], seed=i['seed'])

@@ -64,11 +64,13 @@ def main():
                  'detect': timed(lambda: find_faces(im, detector), a.repeats),
                  'crop + model': timed(lambda: predict_crops(m, [crop_face(im, box)]), a.repeats)}
         total = timed(lambda: predict_crops(m, [crop_face(open_image(photo), find_faces(open_image(photo), detector)[0])]), a.repeats)
-        kw = dict(bs=a.bs, progress=False, **({} if a.workers is None else {'n_workers': a.workers}))
+        kw = dict(bs=a.bs, progress=False, device=dev, **({} if a.workers is None else {'n_workers': a.workers}))
         predict_files(tmp, m, detector=detector, **kw) # warm-up
         t = time.perf_counter(); res = predict_files(tmp, m, detector=detector, **kw); photos_s = a.n_photos / (time.perf_counter() - t)
         t = time.perf_counter(); predict_files(tmp, m, detect=False, **kw); crops_s = a.n_photos / (time.perf_counter() - t)
         found = int((res.error == '').sum())
+        ran_on = next(m.parameters()).device.type
+        if ran_on != dev: raise RuntimeError(f"the {dev} row ran on {ran_on}: its figures would describe another device")
         # the model alone, on a full batch already in memory
         x = np.stack([np.asarray(crop.resize((a.size, a.size)))] * a.bs)
         mdl = timed(lambda: predict_crops(m, list(x), bs=a.bs), max(5, a.repeats // 5))
@@ -76,7 +78,7 @@ def main():
                    single_p50_ms=float(np.median(total)), single_p90_ms=float(np.percentile(total, 90)),
                    **{f'{k}_p50_ms': float(np.median(v)) for k, v in parts.items()},
                    folder_photos_per_s=photos_s, faces_found=f"{found}/{a.n_photos}", folder_crops_per_s=crops_s,
-                   model_faces_per_s=a.bs / (np.median(mdl) / 1e3), workers=a.workers or 'all cores', bs=a.bs)
+                   model_faces_per_s=a.bs / (np.median(mdl) / 1e3), model_device=ran_on, workers=a.workers or 'all cores', bs=a.bs)
         rows.append(row); print(json.dumps(row, indent=1))
     a.out.mkdir(parents=True, exist_ok=True)
     with atomic_write(a.out/'speed.json') as f: json.dump(rows, f, indent=1)

@@ -4,14 +4,16 @@ alone (random tensors already on the device). Same model, size, batch size and t
 
     python benchmarks/train_throughput.py --data ../shared/data/utkface_64 --arch resnet18 --size 64 --bs 256 --batches 100 --compile --target-mae 5.5 --epochs 40
 
-On CUDA the step runs in bf16 autocast with channels_last; on a CPU in float32 (keep sizes small there).
+On CUDA the step runs in the learners' mixed precision (bf16, fp16 before Ampere) with channels_last; on a CPU in float32.
 `--compile` adds (d): the fast path with `torch.compile`. `--target-mae` then trains from scratch with the fast
-path and agefast's recipe (one-cycle, bf16 + channels_last on CUDA), scoring the *test* faces after every
+path and agefast's recipe (one-cycle, mixed precision + channels_last on CUDA), scoring the *test* faces after every
 epoch, and reports the wall time from the first step until test MAE <= the target (training stops there);
 `--mixup 0` trains it without mixup, `--batches 0` skips the throughput runs.
 GPU utilisation is sampled every 0.2 s during each measurement (nvidia-smi or pynvml); on CUDA it also counts the
 host syncs one fast-path batch makes (`agefast.fast.host_syncs`).
-Prints Markdown rows for benchmarks/RESULTS.md and writes throughput.json."""
+Seeds as `agefast train` does (`set_seed(..., reproducible=True)`: cuDNN deterministic, no autotuning), so the
+figures describe the runs users make; `--cudnn-benchmark` times cuDNN's autotuned kernels instead. The JSON and the
+row say which. Prints Markdown rows for benchmarks/RESULTS.md and writes throughput.json."""
 import argparse, json, platform, subprocess, tempfile, threading, time
 from datetime import date
 from pathlib import Path
@@ -23,6 +25,7 @@ from agefast.learner import age_gender_learner, age_learner
 from agefast.fast import host_syncs
 from agefast.experiments import images_per_s
 from fastai.callback.core import Callback, CancelFitException
+from fastai.torch_core import set_seed
 
 def gpu_utilisation()->float|None:
     "The GPU's utilisation now, in %, or None where it cannot be read"
@@ -52,10 +55,11 @@ def steps_per_s(learn, batches, n:int, warmup:int=3)->float:
     model, dev = learn.model.train(), next(learn.model.parameters()).device
     learn.create_opt(); opt = learn.opt
     cuda, it = dev.type == 'cuda', iter(batches)
+    dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(learn.precision) # as the learner trains (fp32: none)
     def step():
         x, *y = next(it)
         x = x.as_subclass(torch.Tensor) # what agefast's PlainInputs hands a compiled model; the same for every run
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cuda):
+        with torch.autocast(dev.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
             loss = learn.loss_func(model(x.contiguous(memory_format=torch.channels_last) if cuda else x), *y)
         loss.backward(); opt.step(); opt.zero_grad()
         return len(x)
@@ -139,8 +143,13 @@ def main():
     ap.add_argument('--epochs', type=int, default=40, help='one-cycle epoch budget for --target-mae')
     ap.add_argument('--lr', type=float, default=3e-3, help='peak learning rate for --target-mae')
     ap.add_argument('--mixup', type=float, default=0.2, help="mixup alpha for --target-mae (agefast's default; 0: off)")
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--cudnn-benchmark', action='store_true', help="cuDNN autotuning, not deterministic (default: as `agefast train`)")
     ap.add_argument('--out', type=Path, default=Path('runs/bench_throughput'))
     a = ap.parse_args()
+    set_seed(a.seed, reproducible=not a.cudnn_benchmark)
+    if a.cudnn_benchmark: torch.backends.cudnn.benchmark = True
+    cudnn = 'autotuned' if torch.backends.cudnn.benchmark else 'deterministic' if torch.backends.cudnn.deterministic else 'default'
     data = None if a.generated else (a.data or shared_data('utkface_64'))
     data = data or synth_faces(Path(tempfile.mkdtemp())/'utk', n=600, seed=0)
     good, _ = validate_images(read_utkface(data), progress=False)
@@ -148,7 +157,7 @@ def main():
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     cache = Path(tempfile.mkdtemp())
     res = dict(date=str(date.today()), device=torch.cuda.get_device_name() if dev.type == 'cuda' else f"CPU ({platform.machine()}, {torch.get_num_threads()} threads)",
-               data=str(data), faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches)
+               data=str(data), faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches, cudnn=cudnn)
     if a.batches > 0: throughput(df, a, dev, cache, res)
     if a.target_mae is not None: res['time_to_mae'] = time_to_mae(df, a, dev, cache)
     print(json.dumps(res, indent=1))
@@ -159,15 +168,15 @@ def main():
         t = res['time_to_mae']
         print(f"\nTime to test MAE <= {t['target_mae']}: {fmt(t['seconds_to_target'], '{:.1f} s')} (best {t['best_test_mae']:.2f} "
               f"after {t['epochs_run']} of {t['epochs_budget']} epochs, {t['train_seconds']:.1f} s)")
-    print('\n| date | device | arch | size | bs | (a) default img/s | (b) fast img/s | (c) model only img/s | (d) fast + compile img/s '
+    print('\n| date | device | arch | size | bs | cuDNN | (a) default img/s | (b) fast img/s | (c) model only img/s | (d) fast + compile img/s '
           '| (b)/(a) | (b)/(c) | GPU util a/b/c % | peak mem a/b/c GB | cache build / reuse s | time to test MAE <= target |')
-    print('|' + '---|' * 15)
+    print('|' + '---|' * 16)
     ttm = res.get('time_to_mae')
     ttm = '-' if ttm is None else f"{fmt(ttm['seconds_to_target'], '{:.1f} s')} (<= {ttm['target_mae']}; best {ttm['best_test_mae']:.2f}, {ttm['epochs_run']} ep)"
     util = '/'.join(fmt(res.get(f'{k}_gpu_util_pct')) for k in ('default', 'fast', 'model_only'))
     mem = '/'.join(fmt(res.get(f'{k}_peak_mem_gb'), '{:.1f}') for k in ('default', 'fast', 'model_only'))
     g = lambda k, f='{:.0f}': fmt(res.get(k), f)
-    print(f"| {res['date']} | {res['device']} | {a.arch} | {a.size} | {a.bs} | {g('default_img_s')} | {g('fast_img_s')} | "
+    print(f"| {res['date']} | {res['device']} | {a.arch} | {a.size} | {a.bs} | {cudnn} | {g('default_img_s')} | {g('fast_img_s')} | "
           f"{g('model_only_img_s')} | {g('fast_compiled_img_s')} | {g('fast_over_default', '{:.2f}')} | "
           f"{g('fast_over_model_only', '{:.2f}')} | {util} | {mem} | {g('cache_build_s', '{:.1f}')} / {g('cache_reuse_s', '{:.1f}')} | {ttm} |")
 

