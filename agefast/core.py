@@ -14,8 +14,8 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 from fastai.vision.core import PILImage
 
 # %% auto #0
-__all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'BadImageError', 'to_rgb', 'open_image', 'quadrant_picture', 'write_image_corpus',
-           'PILFace', 'atomic_path', 'atomic_write', 'save_csv', 'file_md5']
+__all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'GENDERS', 'RACES', 'SPLITS', 'BadImageError', 'to_rgb', 'open_image',
+           'quadrant_picture', 'write_image_corpus', 'PILFace', 'atomic_path', 'atomic_write', 'save_csv', 'file_md5']
 
 # %% ../nbs/00_core.ipynb #0b53f0ac
 BAD_IMAGE_REASONS = ('missing', 'empty', 'not an image', 'truncated', 'unreadable', 'too large', 'too small')
@@ -175,3 +175,8 @@ def save_csv(df, path, **kwargs)->Path:
 def file_md5(path)->str:
     "MD5 of the bytes of the file at `path`"
     return hashlib.md5(Path(path).read_bytes()).hexdigest()
+
+# %% ../nbs/00_core.ipynb #bd23be93
+GENDERS = ['male', 'female'] # gender 0, 1
+RACES = ['White', 'Black', 'Asian', 'Indian', 'Others'] # race 0-4, UTKFace's coding
+SPLITS = ['train', 'valid', 'test']

@@ -46,9 +46,9 @@ if [ "$part" = smoke ]; then # tiny sizes on generated faces, on whatever this m
   parts=(speed accuracy predict)
   export AGEFAST_DATA=$OUT/no_data AGEFAST_CACHE=$OUT/cache MPLBACKEND=Agg # no real data: predict_speed draws photos
   mkdir -p "$AGEFAST_DATA"
-  $PY -c "import sys; from agefast.data import synth_faces; synth_faces(sys.argv[1], n=160, seed=0)" "$OUT/faces" || exit 1
+  $PY -c "import sys; from agefast.synth import synth_faces; synth_faces(sys.argv[1], n=160, seed=0)" "$OUT/faces" || exit 1
   D64=$OUT/faces SIZE=32 BS=16 BATCHES=3 EPOCHS=1 EPOCHS20=1 TARGET=200 WORKERS=(--workers 0)
-  NGEN=3000 QUERIES=50 TREES=(2 8) SEARCH_K=(-1 400) PHOTOS=6 REPEATS=2 PBS=8 NB=(--path nbs/05_losses.ipynb)
+  NGEN=3000 QUERIES=50 TREES=(2 8) SEARCH_K=(-1 400) PHOTOS=6 REPEATS=2 PBS=8 NB=(--path nbs/06_losses.ipynb)
 else
   parts=("$part")
   if ls .whl/*.whl > /dev/null 2>&1; then # a warm machine keeps /tmp/site from an earlier call
@@ -57,7 +57,7 @@ else
   export PYTHONPATH=/tmp/site:$PWD PATH=/tmp/site/bin:$PATH AGEFAST_DATA=$PWD/.data/predict AGEFAST_CACHE=/tmp/agefast_cache MPLBACKEND=Agg
   D64=.data/utkface_64 SIZE=64 BS=256 BATCHES=50 EPOCHS=40 EPOCHS20=20 TARGET=5.5 WORKERS=()
   NGEN=1000000 QUERIES=1000 TREES=(10) SEARCH_K=(-1 1000 2000) PHOTOS=300 REPEATS=30 PBS=256
-  NB=(--file_glob '[01]*.ipynb' --n_workers 8)
+  NB=(--file_glob '[012]*.ipynb' --n_workers 8)
 fi
 AGEFAST=($PY -c 'import sys; from agefast.cli import main; sys.argv[0] = "agefast"; sys.exit(main())') # no console script there
 step() { # step SECONDS NAME COMMAND...: run it under a time limit, keep its output in $OUT/NAME.out, say how it ended

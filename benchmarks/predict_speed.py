@@ -15,7 +15,10 @@ from agefast.core import open_image, atomic_write # first: it quiets a torch dep
 from PIL import Image
 from agefast.data import read_utkface, shared_data
 from agefast.model import AgeGenderModel
-from agefast.inference import save_age_model, load_age_model, find_faces, crop_face, predict_crops, predict_files, synth_photo
+from agefast.export import save_model, load_model
+from agefast.faces import find_faces, crop_face
+from agefast.predict import predict_crops, predict_files
+from agefast.synth import synth_photo
 
 def make_photos(dest:Path, n:int, seed:int=0)->tuple:
     "n photos in `dest` and the detector that finds their faces"
@@ -53,12 +56,12 @@ def main():
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
     what, detector = make_photos(tmp, a.n_photos)
-    model_file = save_age_model(AgeGenderModel(a.arch, pretrained=False), tmp/'m.safetensors', a.size)
+    model_file = save_model(AgeGenderModel(a.arch, pretrained=False), tmp/'m.safetensors', a.size)
     devices = ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])
     photo = sorted(tmp.glob('0000*'))[0]
     rows = []
     for dev in devices:
-        m = load_age_model(model_file, device=dev)
+        m = load_model(model_file, device=dev)
         im = open_image(photo); box = find_faces(im, detector)[0]; crop = crop_face(im, box)
         parts = {'open': timed(lambda: open_image(photo), a.repeats),
                  'detect': timed(lambda: find_faces(im, detector), a.repeats),

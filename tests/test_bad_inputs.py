@@ -4,6 +4,8 @@ from pathlib import Path
 from conftest import snapshot
 from agefast.core import *
 from agefast.data import *
+from agefast.split import *
+from agefast.synth import *
 
 @pytest.fixture
 def corpus(tmp_path):
@@ -111,14 +113,15 @@ def test_synth_faces_never_overwrites(tmp_path):
 def test_predict_faces_on_corpus(corpus, tmp_path):
     "Every awkward file gives a prediction (whole image: the corpus has no faces) or a BadImageError naming it"
     from agefast.model import AgeGenderModel
-    from agefast.inference import save_age_model, load_age_model, predict_faces
-    m = load_age_model(save_age_model(AgeGenderModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 32))
+    from agefast.export import save_model, load_model
+    from agefast.predict import predict_faces
+    m = load_model(save_model(AgeGenderModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 32))
     ages = {}
     for name, (p, expected) in corpus.items():
         if expected in ('ok', 'too small'):
             r = predict_faces(p, m, whole_image=True)
-            assert len(r) == 1 and {'age', 'gender', 'p_female', 'box', 'crop'} <= set(r[0]), name
-            ages[name] = r[0]['age']
+            assert len(r) == 1 and {'pred_age', 'pred_gender', 'p_female', 'box', 'crop'} <= set(r[0]), name
+            ages[name] = r[0]['pred_age']
         else:
             with pytest.raises(BadImageError) as e: predict_faces(p, m)
             assert e.value.reason == expected and str(p) in str(e.value), name
@@ -127,10 +130,11 @@ def test_predict_faces_on_corpus(corpus, tmp_path):
 def test_predict_files_on_corpus(corpus, tmp_path):
     "A folder of awkward files through predict_files (2 processes): a row for each, the reason for each bad one, no file touched"
     from agefast.model import AgeModel
-    from agefast.inference import save_age_model, load_age_model, predict_files
+    from agefast.export import save_model, load_model
+    from agefast.predict import predict_files
     folder = next(iter(corpus.values()))[0].parent
     before = snapshot(folder)
-    m = load_age_model(save_age_model(AgeModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 32))
+    m = load_model(save_model(AgeModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 32))
     res = predict_files(folder, m, detect=False, n_workers=2, progress=False, out=tmp_path/'out.csv')
     got = dict(zip(res.path.map(lambda p: Path(p).name), res.error))
     # text.jpg etc. are listed by extension; 'tiny' is a valid picture, predicted like any other
@@ -146,10 +150,12 @@ def test_predict_several_faces_and_none(tmp_path):
     "A photo with three faces gives three rows with boxes on the drawn faces; a blank photo gives one 'no face found' row"
     from PIL import Image
     from agefast.model import GenderModel
-    from agefast.inference import save_age_model, load_age_model, predict_files, predict_faces, synth_photo, _inside
+    from agefast.export import save_model, load_model
+    from agefast.predict import predict_files, predict_faces
+    from agefast.synth import synth_photo, _inside
     photo, drawn = synth_photo(ages=(8, 30, 45), genders=(0, 1, 0), races=(0, 1, 2), seed=1)
     photo.save(tmp_path/'three.png'); Image.new('RGB', (300, 200), (30, 90, 60)).save(tmp_path/'blank.png')
-    m = load_age_model(save_age_model(GenderModel('resnet18', pretrained=False), tmp_path/'g.safetensors', 32))
+    m = load_model(save_model(GenderModel('resnet18', pretrained=False), tmp_path/'g.safetensors', 32))
     res = predict_files([tmp_path/'three.png', tmp_path/'blank.png'], m, detector='haar', n_workers=0, progress=False)
     three = res[res.path.str.endswith('three.png')]
     assert len(three) == 3 and (three.error == '').all() and three.p_female.between(0, 1).all()

@@ -20,7 +20,7 @@ def test_prepare_default_end_to_end(tmp_path):
     assert 'split: train' in r.stdout
 
 def test_prepare_other_formats_and_bad_input(tmp_path):
-    from agefast.data import synth_faces
+    from agefast.synth import synth_faces
     wiki, appa = synth_faces(tmp_path/'wiki', 60, 'imdb-wiki'), synth_faces(tmp_path/'appa', 60, 'appa-real')
     before = snapshot(tmp_path)
     r = run('prepare', wiki, appa, '--out', tmp_path/'out', '--no-plots')
@@ -57,7 +57,7 @@ def test_main_job_end_to_end(tmp_path):
     assert len(preds) == (faces.split == 'test').sum() and preds.pred_age.between(0, 120).all()
     assert 'mae' in pd.read_csv(runs/'evaluate'/'summary.csv')
     # predict on a photo folder with Haar; a model file that is not one: one-line error, exit 1
-    from agefast.inference import synth_photo
+    from agefast.synth import synth_photo
     (tmp_path/'photos').mkdir(); synth_photo(seed=2)[0].save(tmp_path/'photos'/'two.png')
     r = run('predict', 'photos', '--detector', 'haar', '--out', 'p2', cwd=tmp_path)
     assert r.returncode == 0 and len(pd.read_csv(tmp_path/'p2'/'predictions.csv')) == 2, r.stderr[-2000:]

@@ -24,10 +24,11 @@ def test_train_two_processes(tmp_path):
 
     # the valid scores the first process reports cover both processes' shares, the padding left out: they equal the
     # scores of the saved model on the same faces in one process
-    from agefast.inference import load_age_model, model_learner
+    from agefast.export import load_model
+    from agefast.predict import model_learner
     from agefast.evaluate import evaluate
     df = pd.read_csv(tmp_path/'runs'/'prepare'/'faces.csv')
     assert (df.split == 'valid').sum() % 2 == 1 # an odd number: one face is repeated to give both processes as many
-    ev = evaluate(model_learner(load_age_model(tmp_path/'runs'/'train'/'model.safetensors'), df), df, split='valid')
+    ev = evaluate(model_learner(load_model(tmp_path/'runs'/'train'/'model.safetensors'), df), df, split='valid')
     for k in ('mae', 'rmse', 'cs@5', 'gender_acc'):
         assert abs(ev.summary[k].iloc[0] - info['valid'][k]) < 1e-4, (k, ev.summary[k].iloc[0], info['valid'][k])

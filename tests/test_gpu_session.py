@@ -66,8 +66,8 @@ def test_smoke(tmp_path):
     res, preds = json.loads((acc/'results.json').read_text()), pd.read_csv(acc/'test_predictions.csv')
     assert res['test_faces'] == len(preds) > 0 and set(preds.split) == {'test'}
     assert set(res['agefast']) == {'mae', 'rmse', 'cs@5', 'gender_acc'} and res['tta'] and res['fast']
-    from agefast.inference import load_age_model
-    assert load_age_model(acc/'model.safetensors').saved_config['size'] == 32 # a file any machine loads
+    from agefast.export import load_model
+    assert load_model(acc/'model.safetensors').saved_config['size'] == 32 # a file any machine loads
     sim = json.loads((tmp_path/'similarity'/'similarity.json').read_text())
     assert len(sim['real']) == len(sim['generated']) == 4 and 0 <= sim['age_agreement']['ratio'] # the model's embeddings
     rec = {(g['n_trees'], g['search_k']): g['recall'] for g in sim['generated']}

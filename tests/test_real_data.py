@@ -2,6 +2,8 @@
 import pytest
 from conftest import shared_folder
 from agefast.data import *
+from agefast.split import *
+from agefast.synth import *
 
 @pytest.mark.parametrize('name,n_files,n_bad_names', [('utkface_64', 22227, 3), ('utkface', 9175, 2)])
 def test_real_utkface(name, n_files, n_bad_names):
@@ -25,7 +27,8 @@ def test_real_group_photo_dlib(tmp_path):
     from PIL import Image, ImageOps
     from agefast.core import open_image
     from agefast.model import AgeGenderModel
-    from agefast.inference import save_age_model, load_age_model, predict_files
+    from agefast.export import save_model, load_model
+    from agefast.predict import predict_files
     df = read_utkface(shared_folder('utkface')).sample(4, random_state=1)
     faces = [ImageOps.expand(open_image(p).resize((160, 160)), 30, fill=(120, 120, 120)) for p in df.path]
     photo = Image.new('RGB', (4 * 220, 220), (120, 120, 120))
@@ -33,7 +36,7 @@ def test_real_group_photo_dlib(tmp_path):
     photo.save(tmp_path/'group.jpg', quality=95)
     ex = Image.Exif(); ex[0x0112] = 8 # stored turned, displayed upright
     photo.transpose(Image.Transpose.ROTATE_270).save(tmp_path/'turned.jpg', quality=95, exif=ex.tobytes())
-    m = load_age_model(save_age_model(AgeGenderModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 64))
+    m = load_model(save_model(AgeGenderModel('resnet18', pretrained=False), tmp_path/'m.safetensors', 64))
     res = predict_files(tmp_path, m, n_workers=0, progress=False)
     g, t = res[res.path.str.endswith('group.jpg')], res[res.path.str.endswith('turned.jpg')]
     assert len(g) == 4 and (g.error == '').all()

@@ -96,7 +96,7 @@ def main(argv=None):
     cfg = get_config()
     _build_modidx()
     proc = Path(proc_nbs(n_workers=a.workers))
-    nbs = sorted(p for p in proc.glob('*.ipynb'))
+    nbs = sorted(p for p in proc.glob('*.ipynb') if (cfg.nbs_path/p.name).exists()) # not notebooks since renamed
     nbs = [p for p in nbs if p.name == 'index.ipynb'] + [p for p in nbs if p.name != 'index.ipynb']
     pages = [(page_name(p), front_matter(json.loads(p.read_text()))['title'] or p.stem) for p in nbs]
     doc_url = f"{cfg.doc_host}{cfg.doc_baseurl}".rstrip('/')
@@ -106,6 +106,7 @@ def main(argv=None):
         print(f'{a.out/name}')
     for d in ('images',):
         if (proc/d).is_dir(): shutil.copytree(proc/d, a.out/d, dirs_exist_ok=True)
+    for old in set(a.out.glob('*.html')) - {a.out/n for n, _ in pages}: old.unlink() # pages of renamed notebooks
     print(f'{len(nbs)} pages in {a.out}/ (open {a.out}/index.html)')
 
 if __name__ == '__main__': sys.exit(main())
