@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
-# fastai's import calls `torch.jit.script`, which torch >= 2.10 marks deprecated: noise for our users, not theirs to fix
-warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
+# fastai's import calls `torch.jit.script`, which torch >= 2.10 marks deprecated:
+# noise for our users, not theirs to fix
+warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
+                        category=FutureWarning)
 from fastai.vision.core import PILImage
 
 # %% auto #0
@@ -18,8 +20,10 @@ __all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'GENDERS', 'RACES', 'SPLITS', 'Bad
            'quadrant_picture', 'write_image_corpus', 'PILFace', 'atomic_path', 'atomic_write', 'save_csv', 'file_md5']
 
 # %% ../nbs/00_core.ipynb #0b53f0ac
-BAD_IMAGE_REASONS = ('missing', 'empty', 'not an image', 'truncated', 'unreadable', 'too large', 'too small')
+BAD_IMAGE_REASONS = ('missing', 'empty', 'not an image', 'truncated', 'unreadable', 'too large',
+                     'too small')
 
+# %% ../nbs/00_core.ipynb #9a4678c3
 class BadImageError(ValueError):
     "An image that cannot be used: `path` names the file, `reason` is one of `BAD_IMAGE_REASONS`"
     def __init__(self, path, reason:str, detail:str=''):
@@ -29,8 +33,13 @@ class BadImageError(ValueError):
 # %% ../nbs/00_core.ipynb #cc7ec76e
 MAX_PIXELS = 40_000_000 # 40 megapixels: any real face photo fits, a decompression bomb does not
 
+# %% ../nbs/00_core.ipynb #ef92c1df
 def _label(src): return str(src) if isinstance(src, (str, Path)) else f'<{type(src).__name__}>'
 
+# %% ../nbs/00_core.ipynb #19cf7363
+def _why(e:Exception)->str: return 'truncated' if 'truncat' in str(e).lower() else 'unreadable'
+
+# %% ../nbs/00_core.ipynb #a4808b8e
 def _open_lazy(src, name):
     "Open a path, bytes or file object with PIL, reading only the header"
     if isinstance(src, (str, Path)):
@@ -46,10 +55,10 @@ def _open_lazy(src, name):
             warnings.simplefilter('ignore', Image.DecompressionBombWarning)
             return Image.open(src)
     except UnidentifiedImageError: raise BadImageError(name, 'not an image') from None
-    except Image.DecompressionBombError as e: raise BadImageError(name, 'too large', str(e)) from None
-    except (OSError, SyntaxError, ValueError) as e: raise BadImageError(name, _why(e), str(e)) from None
-
-def _why(e:Exception)->str: return 'truncated' if 'truncat' in str(e).lower() else 'unreadable'
+    except Image.DecompressionBombError as e:
+        raise BadImageError(name, 'too large', str(e)) from None
+    except (OSError, SyntaxError, ValueError) as e:
+        raise BadImageError(name, _why(e), str(e)) from None
 
 # %% ../nbs/00_core.ipynb #eb133e4a
 def _scale_to_uint8(a:np.ndarray)->np.ndarray:
@@ -62,12 +71,14 @@ def _scale_to_uint8(a:np.ndarray)->np.ndarray:
     hi = 255 if a.max(initial=0) <= 255 else 65535
     return (np.clip(a.astype(np.float64) / hi, 0, 1) * 255).round().astype(np.uint8)
 
+# %% ../nbs/00_core.ipynb #2313d33c
 def to_rgb(im:Image.Image, background=(255, 255, 255))->Image.Image:
-    "`im` as 8-bit RGB: high bit depths scaled, alpha composited onto `background`, CMYK/palette/gray converted"
+    "`im` as 8-bit RGB: 16-bit and float scaled, alpha laid on `background`, other modes converted"
     if im.mode == 'RGB': return im
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F'):
         return Image.fromarray(_scale_to_uint8(np.asarray(im))).convert('RGB')
-    if 'A' in im.mode or 'a' in im.mode or (im.mode in ('P', 'L', 'RGB') and 'transparency' in im.info):
+    alpha = 'A' in im.mode or 'a' in im.mode
+    if alpha or (im.mode in ('P', 'L', 'RGB') and 'transparency' in im.info):
         rgba = im.convert('RGBA')
         bg = Image.new('RGBA', rgba.size, tuple(background) + (255,))
         return Image.alpha_composite(bg, rgba).convert('RGB')
@@ -78,25 +89,30 @@ def _from_array(a:np.ndarray)->Image.Image:
     a = np.asarray(a)
     if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
-        raise BadImageError('<ndarray>', 'not an image', f'shape {a.shape}; expected HxW, HxWx3 or HxWx4')
+        raise BadImageError('<ndarray>', 'not an image',
+                            f'shape {a.shape}; expected HxW, HxWx3 or HxWx4')
     return Image.fromarray(_scale_to_uint8(a))
 
+# %% ../nbs/00_core.ipynb #98b647d9
 def open_image(src, # path, bytes, file object, PIL image or HxW[xC] array
                max_pixels:int=MAX_PIXELS, # refuse images with more pixels (decompression bombs)
               )->Image.Image:
-    "Open `src` as an upright 8-bit RGB PIL image, or raise `BadImageError` naming it and the reason"
+    "Open `src` as an upright 8-bit RGB PIL image, or raise `BadImageError` naming it and why"
     name = _label(src)
     if isinstance(src, np.ndarray): return to_rgb(_from_array(src))
     im = src if isinstance(src, Image.Image) else _open_lazy(src, name)
     w, h = im.size
-    if w * h > max_pixels: raise BadImageError(name, 'too large', f'{w}x{h} pixels > max_pixels={max_pixels:,}')
+    if w * h > max_pixels:
+        raise BadImageError(name, 'too large', f'{w}x{h} pixels > max_pixels={max_pixels:,}')
     if w == 0 or h == 0: raise BadImageError(name, 'empty', f'{w}x{h} pixels')
     try: im.load()
-    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as e: raise BadImageError(name, _why(e), str(e)) from None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as e:
+        raise BadImageError(name, _why(e), str(e)) from None
     try: im = ImageOps.exif_transpose(im)
     except Exception: pass # a broken EXIF block leaves the pixels as stored
     try: return to_rgb(im)
-    except (ValueError, OSError) as e: raise BadImageError(name, 'unreadable', f'mode {im.mode}: {e}') from None
+    except (ValueError, OSError) as e:
+        raise BadImageError(name, 'unreadable', f'mode {im.mode}: {e}') from None
 
 # %% ../nbs/00_core.ipynb #2cae8bc0
 def quadrant_picture(w:int=48, h:int=64)->Image.Image:
@@ -112,8 +128,9 @@ def _exif_rotated(im, path):
     exif = Image.Exif(); exif[0x0112] = 6
     im.transpose(Image.Transpose.ROTATE_90).save(path, quality=95, exif=exif.tobytes())
 
+# %% ../nbs/00_core.ipynb #e5599f53
 def write_image_corpus(dest)->dict:
-    "Write awkward but valid images and broken files into `dest`; returns `{name: (path, expected)}`, expected a `BAD_IMAGE_REASONS` entry or 'ok'"
+    "Write awkward but valid images and broken files into `dest`: `{name: (path, expected)}`"
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     pic, res = quadrant_picture(), {}
     def add(name, expected, write):
@@ -125,12 +142,14 @@ def write_image_corpus(dest)->dict:
     add('cmyk.jpg', 'ok', lambda p: pic.convert('CMYK').save(p, quality=95))
     add('rgba.png', 'ok', lambda p: pic.convert('RGBA').save(p))
     add('palette.png', 'ok', lambda p: pic.quantize(16).save(p))
-    add('gray16.png', 'ok', lambda p: Image.fromarray(np.asarray(pic.convert('L')).astype(np.uint16) * 257).save(p))
+    gray16 = Image.fromarray(np.asarray(pic.convert('L')).astype(np.uint16) * 257)
+    add('gray16.png', 'ok', lambda p: gray16.save(p))
     add('webp.webp', 'ok', lambda p: pic.save(p, quality=95))
     add('empty.jpg', 'empty', lambda p: p.write_bytes(b''))
     add('text.jpg', 'not an image', lambda p: p.write_text('this is not a picture\n'))
-    add('truncated.jpg', 'truncated', lambda p: p.write_bytes((b := (dest/'upright.jpg').read_bytes())[:len(b)*2//3]))
-    add('cut_header.jpg', 'truncated', lambda p: p.write_bytes((dest/'upright.jpg').read_bytes()[:200]))
+    jpg = lambda: (dest/'upright.jpg').read_bytes()
+    add('truncated.jpg', 'truncated', lambda p: p.write_bytes((b := jpg())[:len(b)*2//3]))
+    add('cut_header.jpg', 'truncated', lambda p: p.write_bytes(jpg()[:200]))
     add('tiny.png', 'too small', lambda p: pic.resize((4, 4)).save(p))
     add('bomb.png', 'too large', lambda p: Image.new('1', (8000, 6000)).save(p))
     return res
@@ -140,15 +159,17 @@ class PILFace(PILImage):
     "A fastai `PILImage` opened with `open_image`: upright RGB whatever the file"
     @classmethod
     def create(cls, fn, **kwargs):
-        if isinstance(fn, (str, Path, bytes, bytearray, np.ndarray, Image.Image)): return cls(open_image(fn))
+        if isinstance(fn, (str, Path, bytes, bytearray, np.ndarray, Image.Image)):
+            return cls(open_image(fn))
         return super().create(fn, **kwargs)
 
 # %% ../nbs/00_core.ipynb #aed6785d
 @contextmanager
 def atomic_path(path):
-    "A temporary path beside `path` to write to (for writers that need a path); renamed to `path` on success, removed on error"
+    "A temporary path beside `path` for writers that need one: renamed to `path`, removed on error"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    os.close(fd)
     tmp = Path(tmp)
     try:
         yield tmp
@@ -159,13 +180,16 @@ def atomic_path(path):
         tmp.unlink(missing_ok=True)
         raise
 
+# %% ../nbs/00_core.ipynb #0a5d646e
 @contextmanager
 def atomic_write(path, mode:str='w', encoding:str|None=None):
-    "Open a temporary file beside `path` for writing; on success rename it to `path`, on error remove it"
-    with atomic_path(path) as tmp, open(tmp, mode, encoding=encoding if 'b' not in mode else None) as f:
+    "Open a temporary file beside `path`; on success rename it to `path`, on error remove it"
+    enc = encoding if 'b' not in mode else None
+    with atomic_path(path) as tmp, open(tmp, mode, encoding=enc) as f:
         yield f
         f.flush(); os.fsync(f.fileno())
 
+# %% ../nbs/00_core.ipynb #52a9fab4
 def save_csv(df, path, **kwargs)->Path:
     "Write `df` to `path` as CSV, atomically"
     with atomic_write(path, 'w', encoding='utf-8') as f: df.to_csv(f, **kwargs)
@@ -178,5 +202,9 @@ def file_md5(path)->str:
 
 # %% ../nbs/00_core.ipynb #bd23be93
 GENDERS = ['male', 'female'] # gender 0, 1
+
+# %% ../nbs/00_core.ipynb #e2e0f726
 RACES = ['White', 'Black', 'Asian', 'Indian', 'Others'] # race 0-4, UTKFace's coding
+
+# %% ../nbs/00_core.ipynb #83b08e56
 SPLITS = ['train', 'valid', 'test']

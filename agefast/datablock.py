@@ -7,8 +7,10 @@ from __future__ import annotations
 import warnings
 import numpy as np, pandas as pd, torch
 from fastcore.basics import defaults, patch
-from fastai.vision.all import (DataBlock, DataLoaders, ImageBlock, ColReader, ColSplitter, Resize, ResizeMethod,
-                               aug_transforms, Normalize, IntToFloatTensor, imagenet_stats, default_device)
+from fastcore.meta import delegates
+from fastai.vision.all import (DataBlock, DataLoaders, ImageBlock, ColReader, ColSplitter, Resize,
+                               ResizeMethod, aug_transforms, Normalize, IntToFloatTensor,
+                               imagenet_stats, default_device)
 from .core import *
 from .tasks import get_task
 from .fast import face_cache, TensorFaceDL, to_device_if_fits
@@ -16,21 +18,31 @@ from .fast import face_cache, TensorFaceDL, to_device_if_fits
 # %% auto #0
 __all__ = ['FaceDataLoaders', 'face_dls', 'age_dls', 'gender_dls', 'age_gender_dls']
 
-# %% ../nbs/10_datablock.ipynb #57fe6a2b
-def _trainable(df:pd.DataFrame, targets)->pd.DataFrame:
-    if 'split' not in df or not df['split'].isin(SPLITS).any(): raise ValueError("the face table is not split: run split_faces(df) first")
+# %% ../nbs/10_datablock.ipynb #5a17fdf6
+def _check_table(df:pd.DataFrame, targets):
+    "Fail saying what to do when `df` is not split, lacks a column, or has no train or valid rows"
+    if 'split' not in df or not df['split'].isin(SPLITS).any():
+        raise ValueError("the face table is not split: run split_faces(df) first")
     missing = [c for c in ['path', *targets] if c not in df]
     if missing: raise ValueError(f"the face table has no column(s) {missing}")
-    d = df[df['split'].isin(['train', 'valid'])]
     for s in ('train', 'valid'):
-        if not (d['split'] == s).any(): raise ValueError(f"no rows with split == {s!r}: run split_faces(df) with valid_pct > 0")
+        if not (df['split'] == s).any():
+            raise ValueError(f"no rows with split == {s!r}: run split_faces(df) with valid_pct > 0")
+
+# %% ../nbs/10_datablock.ipynb #57fe6a2b
+def _trainable(df:pd.DataFrame, targets)->pd.DataFrame:
+    "The train and valid rows of a checked `df` that have all `targets`, warning about the others"
+    _check_table(df, targets)
+    d = df[df['split'].isin(['train', 'valid'])]
     ok = d[list(targets)].notna().all(axis=1)
-    if not ok.all(): warnings.warn(f"{(~ok).sum()} of {len(d)} train/valid rows have no {' or '.join(targets)} and are left out")
+    if not ok.all():
+        warnings.warn(f"{(~ok).sum()} of {len(d)} train/valid rows have no {' or '.join(targets)} "
+                      "and are left out")
     return d[ok].reset_index(drop=True)
 
 # %% ../nbs/10_datablock.ipynb #ae7370b2
 class FaceDataLoaders(DataLoaders):
-    "fastai `DataLoaders` of faces that know their `task` and `size`, and can remake themselves at another size"
+    "fastai `DataLoaders` of faces that know their `task` and `size`, and can remake themselves"
     def __init__(self, *loaders, made_with:dict|None=None, **kwargs):
         super().__init__(*loaders, **kwargs)
         self._made_with, self._standard = made_with or {}, None
@@ -38,23 +50,30 @@ class FaceDataLoaders(DataLoaders):
     def task(self): return get_task(self._made_with['task'])
     @property
     def size(self)->int: return self._made_with['size']
-    def options(self, *names)->dict:
-        "The `face_dls` arguments these were made with (only `names`, when given)"
-        return {k: v for k, v in self._made_with.items() if not names or k in names}
+
+# %% ../nbs/10_datablock.ipynb #73010df0
+@patch
+def options(self:FaceDataLoaders, *names)->dict:
+    "The `face_dls` arguments these were made with (only `names`, when given)"
+    return {k: v for k, v in self._made_with.items() if not names or k in names}
 
 # %% ../nbs/10_datablock.ipynb #35bcaffc
-def _standard_loaders(d:pd.DataFrame, task, size, bs, aug, method, num_workers, device, **aug_kwargs)->list:
-    "Train and valid loaders of fastai's own pipeline: images opened and resized on the CPU, batches augmented"
-    batch_tfms = [*(aug_transforms(**aug_kwargs) if aug else []), Normalize.from_stats(*imagenet_stats)]
+def _standard_loaders(d:pd.DataFrame, task, size, bs, aug, method, num_workers, device,
+                      **aug_kwargs)->list:
+    "Train and valid loaders of fastai's own pipeline: images opened and resized on the CPU"
+    augs = aug_transforms(**aug_kwargs) if aug else []
     block = DataBlock(blocks=(ImageBlock(cls=PILFace), *[l.block() for l in task.labels]), n_inp=1,
                       get_x=ColReader('path'), get_y=[l.getter for l in task.labels],
-                      splitter=ColSplitter('split', on='valid'), item_tfms=Resize(size, method=method), batch_tfms=batch_tfms)
+                      splitter=ColSplitter('split', on='valid'),
+                      item_tfms=Resize(size, method=method),
+                      batch_tfms=[*augs, Normalize.from_stats(*imagenet_stats)])
     kw = dict(bs=bs, device=device, **({} if num_workers is None else {'num_workers': num_workers}))
     return block.dataloaders(d, **kw).loaders
 
 # %% ../nbs/10_datablock.ipynb #dbe42772
-def _fast_loaders(d:pd.DataFrame, task, size, bs, aug, method, device, cache_dir=None, n_workers:int=defaults.cpus,
-                  progress:bool=True, gpu_frac:float=0.5, **aug_kwargs)->list:
+def _fast_loaders(d:pd.DataFrame, task, size, bs, aug, method, device, cache_dir=None,
+                  n_workers:int=defaults.cpus, progress:bool=True, gpu_frac:float=0.5,
+                  **aug_kwargs)->list:
     "Train and valid `TensorFaceDL`s over a uint8 cache of `d`'s images (see `agefast.fast`)"
     a = face_cache(d.path, size, method, cache_dir, n_workers, progress=progress)
     def dl(split, train):
@@ -62,8 +81,9 @@ def _fast_loaders(d:pd.DataFrame, task, size, bs, aug, method, device, cache_dir
         x, rows = to_device_if_fits(a[i], device, gpu_frac), d.iloc[i]
         tfms = [IntToFloatTensor(), *(aug_transforms(**aug_kwargs) if aug and train else []),
                 Normalize.from_stats(*imagenet_stats)]
-        return TensorFaceDL(x, [l.tensor(rows[l.col]).to(x.device) for l in task.labels], bs=bs, shuffle=train,
-                            drop_last=train, device=device, after_batch=tfms)
+        ys = [l.tensor(rows[l.col]).to(x.device) for l in task.labels]
+        return TensorFaceDL(x, ys, bs=bs, shuffle=train, drop_last=train, device=device,
+                            after_batch=tfms)
     return [dl('train', True), dl('valid', False)]
 
 # %% ../nbs/10_datablock.ipynb #75bd365b
@@ -73,32 +93,39 @@ def face_dls(df:pd.DataFrame, # a face table with a `split` column
              bs:int=64, # batch size
              aug:bool=True, # fastai's `aug_transforms` on training batches
              method:str=ResizeMethod.Crop, # how `Resize` fits non-square images
-             num_workers:int|None=None, # loader processes (default: fastai's; the fast path has none)
+             num_workers:int|None=None, # loader processes (default: fastai's; fast path: none)
              device=None, # where batches go (default: the GPU if there is one)
              fast:bool=False, # images decoded once into a uint8 cache, batches made on the device
-             cache_dir=None, # fast: where the cache lives (default: `$AGEFAST_CACHE` or ~/.cache/agefast)
-             **kwargs, # `aug_transforms`'s options; fast: also `n_workers`, `progress` and `gpu_frac`
+             cache_dir=None, # fast: cache folder (default: `$AGEFAST_CACHE` or ~/.cache/agefast)
+             **kwargs, # `aug_transforms`'s options; fast: also `n_workers`, `progress`, `gpu_frac`
             )->FaceDataLoaders:
     "fastai `DataLoaders` for `task` from the train/valid rows of `df`"
     task = get_task(task)
-    made_with = dict(df=df, task=task.name, size=size, bs=bs, aug=aug, method=method, num_workers=num_workers,
-                     device=device, fast=fast, cache_dir=cache_dir, **kwargs)
+    made_with = dict(df=df, task=task.name, size=size, bs=bs, aug=aug, method=method,
+                     num_workers=num_workers, device=device, fast=fast, cache_dir=cache_dir,
+                     **kwargs)
     d = _trainable(df, task.cols)
-    if not fast: loaders = _standard_loaders(d, task, size, bs, aug, method, num_workers, device, **kwargs)
+    if not fast:
+        loaders = _standard_loaders(d, task, size, bs, aug, method, num_workers, device, **kwargs)
     else:
         device = torch.device(device or default_device())
         loaders = _fast_loaders(d, task, size, bs, aug, method, device, cache_dir, **kwargs)
     return FaceDataLoaders(*loaders, made_with=made_with, device=device)
 
 # %% ../nbs/10_datablock.ipynb #6be12506
+@delegates(face_dls, but=['task'], keep=True) # the options show in the docs
 def age_dls(df:pd.DataFrame, size:int=128, bs:int=64, **kwargs):
     "DataLoaders of (image, age) from a split face table; see `face_dls` for the options"
     return face_dls(df, 'age', size=size, bs=bs, **kwargs)
 
+# %% ../nbs/10_datablock.ipynb #8af4c7e4
+@delegates(face_dls, but=['task'], keep=True) # the options show in the docs
 def gender_dls(df:pd.DataFrame, size:int=128, bs:int=64, **kwargs):
     "DataLoaders of (image, gender), rows with unknown gender left out; see `face_dls`"
     return face_dls(df, 'gender', size=size, bs=bs, **kwargs)
 
+# %% ../nbs/10_datablock.ipynb #602b8d2d
+@delegates(face_dls, but=['task'], keep=True) # the options show in the docs
 def age_gender_dls(df:pd.DataFrame, size:int=128, bs:int=64, **kwargs):
     "DataLoaders of (image, age, gender) for a multi-task model; see `face_dls`"
     return face_dls(df, 'age_gender', size=size, bs=bs, **kwargs)
@@ -107,13 +134,16 @@ def age_gender_dls(df:pd.DataFrame, size:int=128, bs:int=64, **kwargs):
 @patch
 def at_size(self:FaceDataLoaders, size:int, bs:int|None=None)->FaceDataLoaders:
     "The same DataLoaders (same table, split and task) at image `size` (and batch size `bs`)"
-    if not self._made_with: raise ValueError("these DataLoaders have no table to remake them from (from learn.export?)")
+    if not self._made_with:
+        raise ValueError("these DataLoaders have no table to remake them from (from learn.export?)")
     return face_dls(**{**self._made_with, 'size': size, 'bs': bs or self._made_with['bs']})
 
 # %% ../nbs/10_datablock.ipynb #aaa434eb
 @patch
 def test_dl(self:FaceDataLoaders, test_items, **kwargs):
-    "A loader of `test_items` through the standard pipeline (the fast path's too: same resize and normalisation)"
+    "A loader of `test_items` through the standard pipeline, fast path too (same resize and stats)"
     if not self._made_with.get('fast'): return DataLoaders.test_dl(self, test_items, **kwargs)
-    if self._standard is None: self._standard = face_dls(**{**self._made_with, 'fast': False, 'aug': False, 'num_workers': 0})
+    if self._standard is None:
+        std = {'fast': False, 'aug': False, 'num_workers': 0}
+        self._standard = face_dls(**{**self._made_with, **std})
     return self._standard.test_dl(test_items, **kwargs)

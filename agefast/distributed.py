@@ -15,20 +15,22 @@ __all__ = ['distributed_ready', 'process_device']
 
 # %% ../nbs/18_distributed.ipynb #50f5db8a
 def _broadcast_any_backend(self, t, rank:int):
-    "Broadcast `t` from `rank` to every process: through CUDA under NCCL, through the CPU under gloo"
+    "Broadcast `t` from `rank` to every process: through CUDA under NCCL, the CPU under gloo"
     x = torch.tensor(t, dtype=torch.long)
     if torch.distributed.get_backend() == 'nccl': x = x.cuda()
     torch.distributed.broadcast(x, rank)
     return x.cpu().tolist()
 
+# %% ../nbs/18_distributed.ipynb #71f5c36c
 def distributed_ready():
-    "Let fastai's `DistributedDL` run under gloo (CPU processes) as well as NCCL; needs `accelerate`"
+    "Let fastai's `DistributedDL` run under gloo (CPU processes) as well as NCCL; needs accelerate"
     from fastai.distributed import DistributedDL
     DistributedDL._broadcast = _broadcast_any_backend
 
 # %% ../nbs/18_distributed.ipynb #c3afe953
 def process_device()->torch.device:
-    "This process's device: under a launcher with GPUs the one `accelerate` gives it, made current; else the default"
+    "This process's device: under a launcher, accelerate's GPU (made current); else the default"
     if num_distrib() > 1 and torch.cuda.is_available():
-        torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', rank_distrib())) % torch.cuda.device_count()) # as accelerate
+        local = int(os.environ.get('LOCAL_RANK', rank_distrib()))
+        torch.cuda.set_device(local % torch.cuda.device_count()) # as accelerate
     return default_device()

@@ -17,11 +17,13 @@ def _groups(df, by):
     keys = sorted(df[by].dropna().unique()) if by in df else []
     return [(k, df[df[by] == k]) for k in keys] or [('all', df)]
 
+# %% ../nbs/05_eda.ipynb #a51eebc8
 def plot_age_hist(df:pd.DataFrame, by:str='source', bins=None, ax=None):
     "Histogram of `age`, one colour per value of `by` (`bins`: default 2-year bins from 0 to 116)"
     if bins is None: bins = np.arange(0, 118, 2)
     if ax is None: _, ax = plt.subplots(figsize=(8, 3.2))
-    for k, d in _groups(df, by): ax.hist(d['age'].dropna(), bins=bins, alpha=.55, label=f"{k} ({len(d):,})")
+    for k, d in _groups(df, by):
+        ax.hist(d['age'].dropna(), bins=bins, alpha=.55, label=f"{k} ({len(d):,})")
     ax.set(xlabel='age', ylabel='images', title='Age distribution'); ax.legend(fontsize=8)
     return ax
 
@@ -48,17 +50,20 @@ def plot_categories(df:pd.DataFrame, by:str='source', axs=None):
     return axs
 
 # %% ../nbs/05_eda.ipynb #59acdb6c
+def _count_row(d:pd.DataFrame)->dict:
+    "The counts and age summary of the faces in `d`"
+    r = {'images': len(d), 'subjects': d['subject'].nunique() if 'subject' in d else np.nan,
+         'female %': round(100 * d['gender'].eq(1).sum() / max(d['gender'].notna().sum(), 1), 1),
+         'gender unknown': int(d['gender'].isna().sum()), 'age mean': round(d['age'].mean(), 1),
+         'age median': d['age'].median(), 'age min': d['age'].min(), 'age max': d['age'].max()}
+    if 'split' in d: r.update({s: int((d['split'] == s).sum()) for s in SPLITS})
+    return r
+
+# %% ../nbs/05_eda.ipynb #6b2cfe98
 def face_counts(df:pd.DataFrame, by:str='source')->pd.DataFrame:
     "Images, people, gender balance, age summary and split sizes per value of `by`, and in total"
-    def row(d):
-        r = {'images': len(d), 'subjects': d['subject'].nunique() if 'subject' in d else np.nan,
-             'female %': round(100 * d['gender'].eq(1).sum() / max(d['gender'].notna().sum(), 1), 1),
-             'gender unknown': int(d['gender'].isna().sum()), 'age mean': round(d['age'].mean(), 1),
-             'age median': d['age'].median(), 'age min': d['age'].min(), 'age max': d['age'].max()}
-        if 'split' in d: r.update({s: int((d['split'] == s).sum()) for s in SPLITS})
-        return r
-    rows = {k: row(d) for k, d in _groups(df, by)}
-    if len(rows) > 1 or 'all' not in rows: rows['all'] = row(df)
+    rows = {k: _count_row(d) for k, d in _groups(df, by)}
+    if len(rows) > 1 or 'all' not in rows: rows['all'] = _count_row(df)
     return pd.DataFrame(rows).T
 
 # %% ../nbs/05_eda.ipynb #df1abacb
@@ -80,17 +85,21 @@ def show_faces(df:pd.DataFrame, n:int=16, ncols:int=8, seed:int=0, axs=None):
 def save_figure(fig, path, dpi:int=110)->Path:
     "Save `fig` to `path` atomically (format from the suffix) and close it"
     path = Path(path)
-    with atomic_write(path, 'wb') as f: fig.savefig(f, format=path.suffix.lstrip('.') or 'png', dpi=dpi, bbox_inches='tight')
+    with atomic_write(path, 'wb') as f:
+        fig.savefig(f, format=path.suffix.lstrip('.') or 'png', dpi=dpi, bbox_inches='tight')
     plt.close(fig)
     return path
 
+# %% ../nbs/05_eda.ipynb #f8521f1c
 def eda_report(df:pd.DataFrame, dest, by:str='source')->dict:
-    "Write age, category and sample plots and the counts table for `df` into `dest`; returns `{name: path}`"
+    "Write age, category and sample plots and the counts table for `df` into `dest`: `{name: path}`"
     dest = Path(dest); out = {}
-    for name, plot, size in (('age_hist', lambda f: plot_age_hist(df, by, ax=f.subplots()), (8, 3.2)),
-                             ('age_dist', lambda f: plot_age_dist(df, by, axs=f.subplots(1, 2, sharey=True)), (10, 3.2)),
-                             ('categories', lambda f: plot_categories(df, by, axs=f.subplots(1, 2)), (10, 3.2)),
-                             ('samples', lambda f: show_faces(df, 24, axs=f.subplots(3, 8)), (10, 4.6))):
+    plots = (('age_hist', lambda f: plot_age_hist(df, by, ax=f.subplots()), (8, 3.2)),
+             ('age_dist', lambda f: plot_age_dist(df, by, axs=f.subplots(1, 2, sharey=True)),
+              (10, 3.2)),
+             ('categories', lambda f: plot_categories(df, by, axs=f.subplots(1, 2)), (10, 3.2)),
+             ('samples', lambda f: show_faces(df, 24, axs=f.subplots(3, 8)), (10, 4.6)))
+    for name, plot, size in plots:
         fig = plt.figure(figsize=size); plot(fig)
         out[name] = save_figure(fig, dest/f"{name}.png")
     out['counts'] = save_csv(face_counts(df, by), dest/'counts.csv')

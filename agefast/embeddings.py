@@ -5,27 +5,32 @@
 # %% ../nbs/16_embeddings.ipynb #5581b15b
 from __future__ import annotations
 import numpy as np, pandas as pd, torch, torch.nn as nn
+from contextlib import nullcontext
 from pathlib import Path
 from PIL import Image
-from .core import * # first: it quiets a torch deprecation warning that fastai's import triggers
+# agefast.core first: it quiets a torch deprecation warning that fastai's import triggers
+from .core import *
+from .faces import find_faces, crop_face
 from fastai.callback.core import Callback
 from fastai.callback.hook import hook_output
 from fastai.learner import Learner
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['DEFAULT_LAYER', 'embedding_layer', 'CollectHook', 'get_embeddings', 'plot_embeddings']
+__all__ = ['DEFAULT_LAYER', 'embedding_layer', 'CollectHook', 'get_embeddings', 'embed_photo', 'plot_embeddings']
 
 # %% ../nbs/16_embeddings.ipynb #ab81cefc
 DEFAULT_LAYER = 'head.embed'
 
+# %% ../nbs/16_embeddings.ipynb #feffaa1b
 def embedding_layer(model:nn.Module, layer:str|nn.Module|None=None)->tuple:
-    "`(name, module)` of `layer` in `model`: a dotted name like 'head.embed' (the default) or a module of `model`"
+    "`(name, module)` of `layer` in `model`: a dotted name ('head.embed' by default) or a module"
     named = dict(model.named_modules())
     if layer is None: layer = DEFAULT_LAYER
     if isinstance(layer, nn.Module):
         name = next((n for n, m in named.items() if m is layer), None)
-        if name is None: raise ValueError(f"{type(layer).__name__}: not a layer of this {type(model).__name__}")
+        if name is None:
+            raise ValueError(f"{type(layer).__name__}: not a layer of this {type(model).__name__}")
         return name, layer
     if layer not in named:
         heads = [n for n in named if n.count('.') == 1 and not n.startswith('body')]
@@ -38,33 +43,47 @@ class CollectHook(Callback):
     def __init__(self, hook): self.hook, self.parts = hook, []
     def after_pred(self): self.parts.append(self.hook.stored.float().cpu())
 
+# %% ../nbs/16_embeddings.ipynb #405d4331
 def _test_items(items):
     if isinstance(items, pd.DataFrame):
-        if 'path' not in items: raise ValueError(f"the table has no 'path' column (columns: {list(items.columns)})")
+        if 'path' not in items:
+            raise ValueError(f"the table has no 'path' column (columns: {list(items.columns)})")
         return items.reset_index(drop=True)
     return pd.DataFrame({'path': [str(o) if isinstance(o, Path) else o for o in items]})
 
+# %% ../nbs/16_embeddings.ipynb #7fb6e9a3
 def get_embeddings(learn:Learner, # a face Learner (or `model_learner` around a loaded model)
                    items, # face table, or a list of paths / PIL images
                    layer:str|nn.Module|None=None, # default: the head's 16-unit 'head.embed'
                    bs:int|None=None, # batch size (default: the learner's)
                    progress:bool=True)->np.ndarray:
-    "The output of `layer` for every item, row `i` for item `i` (un-augmented, in order, batched, on the learner's device)"
+    "The output of `layer`, row `i` for item `i` (un-augmented, batched, on the learner's device)"
     _, module = embedding_layer(learn.model, layer)
     items = _test_items(items)
     if not len(items): raise ValueError("no items to embed")
     dl = learn.dls.test_dl(items, bs=bs or learn.dls.bs) # unshuffled, no augmentation
     with hook_output(module, detach=True) as h:
         cb = CollectHook(h)
-        if progress: learn.get_preds(dl=dl, cbs=[cb])
-        else:
-            with learn.no_bar(): learn.get_preds(dl=dl, cbs=[cb])
+        with (nullcontext() if progress else learn.no_bar()): learn.get_preds(dl=dl, cbs=[cb])
     return torch.cat(cb.parts).flatten(1).numpy()
+
+# %% ../nbs/16_embeddings.ipynb #ed32aec8
+def embed_photo(learn, img, detect:bool=True, detector:str='dlib', layer=None)->np.ndarray:
+    "The embedding of the largest face in `img` (the whole image if `detect=False`)"
+    im = open_image(img)
+    if detect:
+        boxes = find_faces(im, detector)
+        name = img if isinstance(img, (str, Path)) else 'the image'
+        if not boxes: raise ValueError(f"{name}: no face found "
+                                       "(pass detect=False if it is a face crop already)")
+        im = crop_face(im, boxes[0])
+    return get_embeddings(learn, [im], layer=layer, progress=False)[0]
 
 # %% ../nbs/16_embeddings.ipynb #44dbd80c
 def plot_embeddings(emb:np.ndarray, color, ax=None, label='age'):
     "The first two principal components of `emb`, coloured by `color`"
     c = emb - emb.mean(0); _, _, v = np.linalg.svd(c, full_matrices=False); xy = c @ v[:2].T
     if ax is None: _, ax = plt.subplots(figsize=(5, 4))
-    s = ax.scatter(xy[:, 0], xy[:, 1], c=color, s=12, cmap='viridis'); plt.colorbar(s, ax=ax, label=label)
+    s = ax.scatter(xy[:, 0], xy[:, 1], c=color, s=12, cmap='viridis')
+    plt.colorbar(s, ax=ax, label=label)
     ax.set(xlabel='PC 1', ylabel='PC 2', title='embeddings'); return ax

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import inspect
 import numpy as np, pandas as pd
-from fastcore.basics import noop
+from fastcore.basics import noop, patch
 from fastai.vision.all import aug_transforms, Pipeline
 import matplotlib.pyplot as plt
 from .core import *
@@ -19,17 +19,19 @@ __all__ = ['tta_dl', 'predict_table', 'group_scores', 'Evaluation', 'evaluate', 
 
 # %% ../nbs/13_evaluate.ipynb #d568f090
 def tta_dl(learn, dl):
-    "`dl` with `aug_transforms` (with the options `learn`'s DataLoaders were given) added; unchanged if it augments"
-    if any(getattr(t, 'split_idx', None) == 0 for t in dl.after_batch.fs): return dl # augments already
-    opts = getattr(learn.dls, 'options', dict)() # `face_dls`'s arguments, where the DataLoaders keep them
-    kw = {k: v for k, v in opts.items() if k in inspect.signature(aug_transforms).parameters and k != 'size'}
+    "`dl` with `aug_transforms` (`learn.dls`'s options) added; unchanged if it augments already"
+    if any(getattr(t, 'split_idx', None) == 0 for t in dl.after_batch.fs): return dl
+    opts = getattr(learn.dls, 'options', dict)() # `face_dls`'s arguments, where the dls keep them
+    aug_args = inspect.signature(aug_transforms).parameters
+    kw = {k: v for k, v in opts.items() if k in aug_args and k != 'size'}
     return dl.new(after_batch=Pipeline([*aug_transforms(**kw), *dl.after_batch.fs]))
 
 # %% ../nbs/13_evaluate.ipynb #554a893c
 def predict_table(learn, df:pd.DataFrame, tta:bool=False)->pd.DataFrame:
-    "`df` with the model's predictions (`pred_age`, `pred_gender`, `p_female`, ...: its task's columns), row for row"
+    "`df` with the model's predictions (its task's: `pred_age`, `pred_gender`...), row for row"
     dl, task = learn.dls.test_dl(df.reset_index(drop=True)), learn.model.task
-    if tta: cols = task.decode(learn.tta(dl=tta_dl(learn, dl))[0], activated=True) # averaged probabilities
+    # with TTA, fastai averages the probabilities
+    if tta: cols = task.decode(learn.tta(dl=tta_dl(learn, dl))[0], activated=True)
     else: cols = task.decode(learn.get_preds(dl=dl, act=noop)[0])
     return df.reset_index(drop=True).assign(**{k: v.float().cpu().numpy() for k, v in cols.items()})
 
@@ -47,7 +49,9 @@ def group_scores(t:pd.DataFrame, by=None, k:int=5)->pd.DataFrame:
     if by is None: return score(t).to_frame('all').T
     return t.groupby(by, observed=True).apply(score, include_groups=False)
 
+# %% ../nbs/13_evaluate.ipynb #0a9f7396
 def _labels(t:pd.DataFrame, bands=AGE_BANDS)->pd.DataFrame:
+    "`t` with its group labels: 'age band', 'gender group', 'race group' ('unknown' where missing)"
     t = t.copy()
     t['age band'] = age_band(t['age'].to_numpy(), bands).values # categorical: groups in age order
     t['gender group'] = t['gender'].map(lambda v: GENDERS[int(v)] if pd.notna(v) else 'unknown')
@@ -56,22 +60,33 @@ def _labels(t:pd.DataFrame, bands=AGE_BANDS)->pd.DataFrame:
 
 # %% ../nbs/13_evaluate.ipynb #86c691e6
 class Evaluation:
-    "Predictions on held-out faces (`table`), scores overall (`summary`) and per group (`by_group`), and plots"
-    groups = {'age band': 'age band', 'gender': 'gender group', 'race': 'race group', 'source': 'source'}
+    "Predictions on held-out faces (`table`), scores overall (`summary`) and per group (`by_group`)"
+    groups = {'age band': 'age band', 'gender': 'gender group', 'race': 'race group',
+              'source': 'source'}
     def __init__(self, table:pd.DataFrame, k:int=5, bands=AGE_BANDS):
         self.table, self.k = _labels(table, bands), k
         self.summary = group_scores(self.table, k=k)
-    def by(self, group:str)->pd.DataFrame:
-        "Scores per value of `group` ('age band', 'gender', 'race' or 'source')"
-        return group_scores(self.table, self.groups.get(group, group), self.k)
     @property
     def by_group(self)->pd.DataFrame:
         "Every group's scores in one table (the bias report)"
         parts = {g: self.by(g) for g in self.groups if self.table[self.groups[g]].nunique() > 1}
         return pd.concat(parts, names=['group', 'value']) if parts else self.summary
-    def __repr__(self): return f"Evaluation of {len(self.table)} faces: " + ', '.join(f"{k} {v:.3f}" for k, v in self.summary.iloc[0].items() if k != 'faces')
 
-def evaluate(learn, df:pd.DataFrame, split:str|None='test', tta:bool=False, k:int=5, bands=AGE_BANDS)->Evaluation:
+# %% ../nbs/13_evaluate.ipynb #c1da3f41
+@patch
+def by(self:Evaluation, group:str)->pd.DataFrame:
+    "Scores per value of `group` ('age band', 'gender', 'race' or 'source')"
+    return group_scores(self.table, self.groups.get(group, group), self.k)
+
+# %% ../nbs/13_evaluate.ipynb #72675363
+@patch
+def __repr__(self:Evaluation):
+    scores = ', '.join(f"{k} {v:.3f}" for k, v in self.summary.iloc[0].items() if k != 'faces')
+    return f"Evaluation of {len(self.table)} faces: " + scores
+
+# %% ../nbs/13_evaluate.ipynb #d90138e6
+def evaluate(learn, df:pd.DataFrame, split:str|None='test', tta:bool=False, k:int=5,
+             bands=AGE_BANDS)->Evaluation:
     "Score `learn` on the `split` rows of `df` (all rows if `split` is None), overall and by group"
     rows = df if split is None else df[df['split'] == split]
     if not len(rows): raise ValueError(f"no rows with split == {split!r} to evaluate on")
@@ -81,30 +96,37 @@ def evaluate(learn, df:pd.DataFrame, split:str|None='test', tta:bool=False, k:in
 def plot_by_group(ev:Evaluation, metric:str='mae', axs=None):
     "`metric` per age band, gender and race, with the overall value as a line"
     groups = [g for g in ('age band', 'gender', 'race') if ev.table[ev.groups[g]].nunique() > 1]
-    if axs is None: _, axs = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), 3), squeeze=False)
+    if axs is None:
+        _, axs = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), 3), squeeze=False)
     for ax, g in zip(np.ravel(axs), groups):
         s = ev.by(g)
-        ax.bar([str(i) for i in s.index], s[metric]); ax.axhline(ev.summary[metric].iloc[0], color='k', ls='--', lw=1)
+        ax.bar([str(i) for i in s.index], s[metric])
+        ax.axhline(ev.summary[metric].iloc[0], color='k', ls='--', lw=1)
         ax.set(title=f"{metric} by {g}", ylabel=metric); ax.tick_params(axis='x', rotation=45)
     return axs
 
+# %% ../nbs/13_evaluate.ipynb #84bdd9a7
 def plot_pred_vs_true(ev:Evaluation, ax=None):
     "Predicted against true age, one dot per face, with the diagonal"
     if ax is None: _, ax = plt.subplots(figsize=(4, 4))
     t = ev.table; hi = max(t.age.max(), t.pred_age.max()) + 2
     ax.scatter(t.age, t.pred_age, s=6, alpha=.5); ax.plot([0, hi], [0, hi], 'k--', lw=1)
-    ax.set(xlabel='true age', ylabel='predicted age', title='Predicted vs true', xlim=(0, hi), ylim=(0, hi))
+    ax.set(xlabel='true age', ylabel='predicted age', title='Predicted vs true',
+           xlim=(0, hi), ylim=(0, hi))
     return ax
 
+# %% ../nbs/13_evaluate.ipynb #56a9964d
 def plot_error_by_age(ev:Evaluation, ax=None, bin:int=5):
     "Mean signed error (bias) and mean absolute error per `bin` years of true age"
     if ax is None: _, ax = plt.subplots(figsize=(6, 3))
     t = ev.table.assign(err=ev.table.pred_age - ev.table.age, b=(ev.table.age // bin) * bin)
     g = t.groupby('b').err
-    ax.plot(g.mean().index, g.mean(), label='mean error (bias)'); ax.plot(g.mean().index, g.apply(lambda e: e.abs().mean()), label='MAE')
-    ax.axhline(0, color='k', lw=.8); ax.set(xlabel='true age', ylabel='years', title='Error by age'); ax.legend(fontsize=8)
-    return ax
+    ax.plot(g.mean().index, g.mean(), label='mean error (bias)')
+    ax.plot(g.mean().index, g.apply(lambda e: e.abs().mean()), label='MAE')
+    ax.axhline(0, color='k', lw=.8); ax.set(xlabel='true age', ylabel='years', title='Error by age')
+    ax.legend(fontsize=8); return ax
 
+# %% ../nbs/13_evaluate.ipynb #2bcb52de
 def plot_top_losses(ev:Evaluation, k:int=12, ncols:int=6):
     "The `k` faces with the largest age error, titled true / predicted"
     t = ev.table.assign(err=(ev.table.pred_age - ev.table.age).abs()).nlargest(k, 'err')

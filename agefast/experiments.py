@@ -8,7 +8,7 @@ import contextlib, io, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt, matplotlib.ticker as mticker
-from .core import * # first: it quiets a torch deprecation warning that fastai's import triggers
+from .core import * # first: it quiets a torch deprecation warning fastai's import triggers
 from fastai.vision.all import set_seed, L1LossFlat, MSELossFlat, Learner
 from .losses import SmoothL1LossFlat
 from fastprogress.fastprogress import progress_bar
@@ -23,7 +23,8 @@ __all__ = ['AGE_LOSSES', 'SCORES', 'subsample', 'n_params', 'train_config', 'tes
            'summarise', 'fmt_summary', 'plot_results', 'images_per_s', 'train_speed']
 
 # %% ../nbs/19_experiments.ipynb #48e39f4f
-def subsample(df:pd.DataFrame, n_train:int|None=None, n_valid:int|None=None, n_test:int|None=None, seed:int=0)->pd.DataFrame:
+def subsample(df:pd.DataFrame, n_train:int|None=None, n_valid:int|None=None, n_test:int|None=None,
+              seed:int=0)->pd.DataFrame:
     "At most `n_*` rows of each split of `df` (None: all), drawn with `seed`, in `df`'s order"
     keep = []
     for split, n in zip(SPLITS, (n_train, n_valid, n_test)):
@@ -34,17 +35,33 @@ def subsample(df:pd.DataFrame, n_train:int|None=None, n_valid:int|None=None, n_t
 # %% ../nbs/19_experiments.ipynb #a8335cf2
 AGE_LOSSES = {'smooth_l1': SmoothL1LossFlat, 'l1': L1LossFlat, 'mse': MSELossFlat}
 
+# %% ../nbs/19_experiments.ipynb #08b7708d
 def n_params(model:torch.nn.Module)->int:
     "Number of parameters of `model`"
     return sum(p.numel() for p in model.parameters())
 
-def train_config(df:pd.DataFrame, # a split face table: trains on its train rows, watches its valid rows
+# %% ../nbs/19_experiments.ipynb #c4c04fef
+@contextlib.contextmanager
+def _quiet(learn, on:bool=True):
+    "No progress bars, logs or prints from `learn` while `on`"
+    if not on: yield; return
+    with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()): yield
+
+# %% ../nbs/19_experiments.ipynb #570d3baf
+def _set_bn_momentum(module:torch.nn.Module, momentum:float|None):
+    "Set every BatchNorm of `module` to `momentum` (None: leave them as they are)"
+    if momentum is None: return
+    for m in module.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm): m.momentum = momentum
+
+# %% ../nbs/19_experiments.ipynb #7a05a903
+def train_config(df:pd.DataFrame, # a split face table: trains on its train rows, watches its valid
                  arch='resnet18', task:str='age_gender', pretrained:bool=False,
                  size:int=64, sizes=None, # one size, or sizes in order (progressive resizing)
                  epochs:int=5, bs:int=64, lr:float=3e-3, seed:int=0,
                  loss:str='smooth_l1', # the age loss: 'smooth_l1', 'l1' or 'mse'
                  mixup:float=0.2, discriminative:bool|None=None, # see `fit_age`
-                 bn_momentum:float|None=None, # set every BatchNorm of the body to this momentum (None: the body's own)
+                 bn_momentum:float|None=None, # for every BatchNorm of the body (None: its own)
                  fast:bool=True, precision:str='auto',
                  quiet:bool=True, # no progress bars or logs
                 )->tuple: # (learner, row)
@@ -52,40 +69,39 @@ def train_config(df:pd.DataFrame, # a split face table: trains on its train rows
     if loss not in AGE_LOSSES: raise ValueError(f"loss={loss!r}: use one of {list(AGE_LOSSES)}")
     set_seed(seed, reproducible=True)
     sizes = list(sizes or [size])
-    dls = face_dls(df, task, size=sizes[0], bs=bs, **({'fast': True, 'progress': not quiet} if fast else {}))
+    fast_args = {'fast': True, 'progress': not quiet} if fast else {}
+    dls = face_dls(df, task, size=sizes[0], bs=bs, **fast_args)
     learn = face_learner(dls, arch, pretrained=pretrained, mixup=mixup, precision=precision,
                          loss_func=get_task(task).loss(age_loss=AGE_LOSSES[loss]()))
-    if bn_momentum is not None:
-        for m in learn.model.body.modules():
-            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm): m.momentum = bn_momentum
+    _set_bn_momentum(learn.model.body, bn_momentum)
     t0 = time.perf_counter()
-    with _quiet(learn, quiet): learn.fit_faces(epochs=epochs, lr=lr, sizes=sizes, discriminative=discriminative)
+    with _quiet(learn, quiet):
+        learn.fit_faces(epochs=epochs, lr=lr, sizes=sizes, discriminative=discriminative)
     train_s, n_train = time.perf_counter() - t0, int((df.split == 'train').sum())
-    row = dict(arch=str(arch), task=task, pretrained=pretrained, seed=seed, sizes='→'.join(map(str, sizes)),
-               epochs=epochs, bs=bs, lr=lr, loss=loss, mixup=mixup, discriminative=bool(discriminative),
-               bn_momentum=bn_momentum, precision=learn.precision, params_m=round(n_params(learn.model) / 1e6, 2),
-               train_faces=n_train, train_s=round(train_s, 1), train_img_s=round(n_train * epochs * len(sizes) / train_s, 1))
+    img_s = n_train * epochs * len(sizes) / train_s
+    row = dict(arch=str(arch), task=task, pretrained=pretrained, seed=seed,
+               sizes='→'.join(map(str, sizes)), epochs=epochs, bs=bs, lr=lr, loss=loss,
+               mixup=mixup, discriminative=bool(discriminative), bn_momentum=bn_momentum,
+               precision=learn.precision, params_m=round(n_params(learn.model) / 1e6, 2),
+               train_faces=n_train, train_s=round(train_s, 1), train_img_s=round(img_s, 1))
     return learn, row
 
+# %% ../nbs/19_experiments.ipynb #be263854
 def test_scores(learn, df:pd.DataFrame, tta:bool=False, quiet:bool=True)->dict:
     "MAE, RMSE, CS@5 (and gender accuracy) of `learn` on the test rows of `df`"
     with _quiet(learn, quiet): ev = evaluate(learn, df, tta=tta)
     return {k: float(v) for k, v in ev.summary.iloc[0].items()}
 
+# %% ../nbs/19_experiments.ipynb #eb894ed7
 def run_experiment(df:pd.DataFrame, # a split face table
                    name:str|None=None, # the row's name (default: `arch`)
                    tta:bool=False, # score with test-time augmentation
                    **config # `train_config`'s arguments
                   )->dict:
-    "Train one configuration (`train_config`) on the train rows of `df`; score it on the test rows; one row of results"
+    "Train one configuration (`train_config`) on the train rows of `df`, score the test rows: a row"
     learn, row = train_config(df, **config)
-    return {'name': name or row['arch'], **row, **test_scores(learn, df, tta, config.get('quiet', True))}
-
-@contextlib.contextmanager
-def _quiet(learn, on:bool=True):
-    "No progress bars, logs or prints from `learn` while `on`"
-    if not on: yield; return
-    with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()): yield
+    scores = test_scores(learn, df, tta, config.get('quiet', True))
+    return {'name': name or row['arch'], **row, **scores}
 
 # %% ../nbs/19_experiments.ipynb #548226d4
 def run_grid(df:pd.DataFrame, configs:dict, # name -> `run_experiment` arguments
@@ -106,40 +122,48 @@ def run_grid(df:pd.DataFrame, configs:dict, # name -> `run_experiment` arguments
 # %% ../nbs/19_experiments.ipynb #ec0ff239
 SCORES = ('mae', 'rmse', 'cs@5', 'gender_acc')
 
+# %% ../nbs/19_experiments.ipynb #f5212ff3
 def summarise(res:pd.DataFrame, by:str='name', scores=SCORES)->pd.DataFrame:
-    "Per `by` value (in order of appearance): seeds, params, img/s and the mean and sd of each score"
+    "Per `by` value (in order of appearance): seeds, params, img/s, mean and sd of each score"
     scores = [s for s in scores if s in res and res[s].notna().any()]
     g = res.groupby(by, sort=False)
-    out = pd.DataFrame({'seeds': g.size(), 'params_m': g.params_m.first(), 'train_img_s': g.train_img_s.mean().round(1)})
+    out = pd.DataFrame({'seeds': g.size(), 'params_m': g.params_m.first(),
+                        'train_img_s': g.train_img_s.mean().round(1)})
     for s in scores: out[s], out[f'{s}_sd'] = g[s].mean(), g[s].std(ddof=1)
     return out
 
+# %% ../nbs/19_experiments.ipynb #e4f69d04
 def fmt_summary(summary:pd.DataFrame, digits:int=2)->pd.DataFrame:
     "`summarise`'s table with each score as 'mean ± sd' (just the mean for one seed)"
     out = summary[['seeds', 'params_m', 'train_img_s']].copy()
     for s in [c for c in summary if f'{c}_sd' in summary]:
         d = 3 if s in ('cs@5', 'gender_acc') else digits
-        out[s] = [f"{m:.{d}f}" + ('' if np.isnan(sd) else f" ± {sd:.{d}f}") for m, sd in zip(summary[s], summary[f'{s}_sd'])]
+        out[s] = [f"{m:.{d}f}" + ('' if np.isnan(sd) else f" ± {sd:.{d}f}")
+                  for m, sd in zip(summary[s], summary[f'{s}_sd'])]
     return out
 
 # %% ../nbs/19_experiments.ipynb #61fa61b2
 def plot_results(summary:pd.DataFrame, y:str='mae', x:str|None=None, ax=None, title:str|None=None):
-    "Mean `y` ± sd per configuration of `summarise`'s table: against `x` (e.g. 'params_m') or one after the other"
+    "Mean `y` ± sd per row of `summarise`'s table, against `x` (e.g. 'params_m') or in order"
     if ax is None: _, ax = plt.subplots(figsize=(7, 3.2))
     sd = summary.get(f'{y}_sd', pd.Series(0., index=summary.index)).fillna(0)
     if x is None:
         ax.errorbar(range(len(summary)), summary[y], yerr=sd, fmt='o', capsize=4)
-        ax.set_xticks(range(len(summary)), summary.index, rotation=30, ha='right'); ax.grid(axis='y', alpha=.3)
+        ax.set_xticks(range(len(summary)), summary.index, rotation=30, ha='right')
+        ax.grid(axis='y', alpha=.3)
     else:
         ax.errorbar(summary[x], summary[y], yerr=sd, fmt='o', capsize=3)
-        for n, r in summary.iterrows(): ax.annotate(n, (r[x], r[y]), fontsize=8, xytext=(4, 3), textcoords='offset points')
+        for n, r in summary.iterrows():
+            ax.annotate(n, (r[x], r[y]), fontsize=8, xytext=(4, 3), textcoords='offset points')
         ax.set_xlabel(x); ax.set_xscale('log')
-        ax.xaxis.set_major_formatter(mticker.ScalarFormatter()); ax.xaxis.set_minor_formatter(mticker.NullFormatter())
-    ax.set_ylabel(f'test {y}'); ax.set_title(title or f'test {y} (mean ± sd over seeds)', fontsize=10)
+        ax.xaxis.set_major_formatter(mticker.ScalarFormatter())
+        ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+    ax.set_ylabel(f'test {y}')
+    ax.set_title(title or f'test {y} (mean ± sd over seeds)', fontsize=10)
     return ax
 
 # %% ../nbs/19_experiments.ipynb #174a3666
-def images_per_s(step, # one training step, called with no arguments; returns how many images it took
+def images_per_s(step, # one training step, called with no arguments; returns its number of images
                  n:int, warmup:int=2, device=None)->float:
     "Images per second over `n` calls of `step`, after `warmup` untimed ones"
     cuda = torch.device(device or 'cpu').type == 'cuda'
@@ -150,8 +174,10 @@ def images_per_s(step, # one training step, called with no arguments; returns ho
     if cuda: torch.cuda.synchronize()
     return done / (time.perf_counter() - t0)
 
-def train_speed(arch, size:int=64, bs:int=64, steps:int=5, warmup:int=2, task:str='age_gender', device=None)->float:
-    "Images per second of `arch`'s training step on random tensors on `device` (bf16 + channels_last on CUDA)"
+# %% ../nbs/19_experiments.ipynb #49469a94
+def train_speed(arch, size:int=64, bs:int=64, steps:int=5, warmup:int=2, task:str='age_gender',
+                device=None)->float:
+    "Images/s of `arch`'s training step on random tensors on `device` (bf16, channels_last on CUDA)"
     dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     model = face_model(task, arch, False).to(dev).train()
     cuda = dev.type == 'cuda'
@@ -159,7 +185,8 @@ def train_speed(arch, size:int=64, bs:int=64, steps:int=5, warmup:int=2, task:st
     opt = torch.optim.AdamW(model.parameters(), 1e-4)
     x = torch.randn(bs, 3, size, size, device=dev)
     def step():
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cuda): loss = model(x).float().square().mean()
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cuda):
+            loss = model(x).float().square().mean()
         loss.backward(); opt.step(); opt.zero_grad()
         return bs
     return images_per_s(step, steps, warmup, dev)

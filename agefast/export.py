@@ -23,12 +23,13 @@ __all__ = ['model_class', 'weights_fingerprint', 'model_config', 'save_model', '
 def model_class(name:str)->type:
     "The agefast model class called `name` (`FaceModel` or one of its subclasses)"
     classes = {c.__name__: c for c in (FaceModel, *FaceModel.__subclasses__())}
-    if name not in classes: raise ValueError(f"unknown model class {name!r}: expected one of {list(classes)}")
+    if name not in classes:
+        raise ValueError(f"unknown model class {name!r}: expected one of {list(classes)}")
     return classes[name]
 
 # %% ../nbs/14_export.ipynb #334df8c3
 def weights_fingerprint(model:nn.Module)->str:
-    "SHA-256 over the model's parameter and buffer names and values: equal fingerprints, equal weights"
+    "SHA-256 over the model's parameter and buffer names and values: same hash, same weights"
     h = hashlib.sha256()
     for k, v in sorted(model.state_dict().items()):
         h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
@@ -39,11 +40,13 @@ def model_config(model:FaceModel, size:int, stats=imagenet_stats)->dict:
     "Everything needed to rebuild and use `model` (see `save_model`)"
     model_class(type(model).__name__)
     cfg = dict(model.config)
-    return dict(format='agefast-model', format_version=1, model=type(model).__name__, config={**cfg, 'pretrained': False},
+    return dict(format='agefast-model', format_version=1, model=type(model).__name__,
+                config={**cfg, 'pretrained': False},
                 trained_from=cfg.get('pretrained') and 'imagenet' or 'scratch', size=int(size),
-                mean=[float(v) for v in stats[0]], std=[float(v) for v in stats[1]], genders=GENDERS,
+                mean=list(map(float, stats[0])), std=list(map(float, stats[1])), genders=GENDERS,
                 agefast_version=agefast.__version__, torch_version=torch.__version__,
-                saved=datetime.now(timezone.utc).isoformat(timespec='seconds'), fingerprint=weights_fingerprint(model))
+                saved=datetime.now(timezone.utc).isoformat(timespec='seconds'),
+                fingerprint=weights_fingerprint(model))
 
 # %% ../nbs/14_export.ipynb #58d6884f
 def save_model(model:FaceModel, path, size:int, stats=imagenet_stats)->Path:
@@ -55,32 +58,44 @@ def save_model(model:FaceModel, path, size:int, stats=imagenet_stats)->Path:
     with atomic_write(path, 'wb') as f: f.write(data)
     return path
 
+# %% ../nbs/14_export.ipynb #b3febfe7
+def _st_header(f)->dict:
+    "The JSON header of the safetensors file open as `f` (tensor names, shapes and `__metadata__`)"
+    n = int.from_bytes(f.read(8), 'little')
+    if not 0 < n < 100_000_000: raise ValueError('bad header size')
+    return json.loads(f.read(n))
+
 # %% ../nbs/14_export.ipynb #5587a617
 def read_model_config(path)->dict:
     "The config saved with a model by `save_model`, without loading its weights"
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such model file")
     try:
-        with open(path, 'rb') as f:
-            n = int.from_bytes(f.read(8), 'little')
-            if not 0 < n < 100_000_000: raise ValueError('bad header size')
-            meta = json.loads(f.read(n)).get('__metadata__') or {}
+        with open(path, 'rb') as f: meta = _st_header(f).get('__metadata__') or {}
         return json.loads(meta['agefast'])
     except (ValueError, KeyError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: not an agefast model file (saved by save_model): {type(e).__name__}: {e}") from None
+        msg = f"not an agefast model file (saved by save_model): {type(e).__name__}: {e}"
+        raise ValueError(f"{path}: {msg}") from None
+
+# %% ../nbs/14_export.ipynb #b85ef80a
+def _load_weights(path:Path)->dict:
+    "The tensors saved at `path`, or a `ValueError` naming the file if they are damaged"
+    try: return st_load(path.read_bytes())
+    except SafetensorError as e: raise ValueError(f"{path}: damaged weights ({e})") from None
 
 # %% ../nbs/14_export.ipynb #78cd95db
 def load_model(path, device='cpu')->FaceModel:
-    "The model saved at `path` by `save_model`, in eval mode, with its saved config as `model.saved_config`"
+    "The model saved at `path` by `save_model`, in eval mode, its config in `model.saved_config`"
     path, cfg = Path(path), read_model_config(path)
     try: cls = model_class(cfg.get('model'))
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
-    try: state = st_load(path.read_bytes())
-    except SafetensorError as e: raise ValueError(f"{path}: damaged weights ({e})") from None
-    model = cls(**{k: v for k, v in cfg['config'].items() if k != 'n_out'}) # files before tasks had `n_out`
+    state = _load_weights(path)
+    # files saved before tasks existed have `n_out`
+    model = cls(**{k: v for k, v in cfg['config'].items() if k != 'n_out'})
     model.load_state_dict(state) # a `WeightsMismatchError` names what does not fit
     if weights_fingerprint(model) != cfg['fingerprint']:
-        raise ValueError(f"{path}: weights do not match the fingerprint saved with them (damaged or edited file)")
+        raise ValueError(f"{path}: weights do not match the fingerprint saved with them "
+                         "(damaged or edited file)")
     model.saved_config = cfg
     return model.to(device).eval()
 
@@ -92,19 +107,30 @@ def export_learner(learn, path)->Path:
 
 # %% ../nbs/14_export.ipynb #73e37f29
 def _plain_copy(model:nn.Module)->nn.Module:
-    "A float32, contiguous, uncompiled copy of `model` on the CPU in eval mode; `model` stays as it was"
-    c = copy.deepcopy(getattr(model, '_orig_mod', model)) # unwraps `torch.compile(m)`; copies drop `m.compile()`'s
+    "A float32, contiguous, uncompiled copy of `model` on the CPU in eval mode; `model` stays as is"
+    # unwraps `torch.compile(m)`; a copy drops what `m.compile()` added
+    c = copy.deepcopy(getattr(model, '_orig_mod', model))
     return c.cpu().float().to(memory_format=torch.contiguous_format).eval()
 
-def export_onnx(model:nn.Module, path, size:int, opset:int=17)->Path:
-    "Export `model` to ONNX at `path` (dynamic batch), atomically, with its agefast config as metadata"
+# %% ../nbs/14_export.ipynb #21745bac
+def _onnx_graph(model:nn.Module, size:int, opset:int=17):
+    "`model` as an ONNX graph: input `image` (any batch, 3 x `size` x `size`), output `output`"
     import onnx
-    model, path = _plain_copy(model), Path(path)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)/'model.onnx'
-        torch.onnx.export(model, torch.randn(1, 3, size, size), tmp, input_names=['image'], output_names=['output'],
-                          dynamic_axes={'image': {0: 'batch'}, 'output': {0: 'batch'}}, opset_version=opset, dynamo=False)
-        g = onnx.load(tmp)
-        if isinstance(model, FaceModel): onnx.helper.set_model_props(g, {'agefast': json.dumps(model_config(model, size))})
-        with atomic_write(path, 'wb') as f: f.write(g.SerializeToString())
+        torch.onnx.export(model, torch.randn(1, 3, size, size), tmp,
+                          input_names=['image'], output_names=['output'],
+                          dynamic_axes={'image': {0: 'batch'}, 'output': {0: 'batch'}},
+                          opset_version=opset, dynamo=False)
+        return onnx.load(tmp)
+
+# %% ../nbs/14_export.ipynb #4356cb11
+def export_onnx(model:nn.Module, path, size:int, opset:int=17)->Path:
+    "Export `model` to ONNX at `path` (any batch size), atomically, its agefast config as metadata"
+    import onnx
+    model, path = _plain_copy(model), Path(path)
+    g = _onnx_graph(model, size, opset)
+    if isinstance(model, FaceModel):
+        onnx.helper.set_model_props(g, {'agefast': json.dumps(model_config(model, size))})
+    with atomic_write(path, 'wb') as f: f.write(g.SerializeToString())
     return path

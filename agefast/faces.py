@@ -18,39 +18,51 @@ def _dlib_detector():
     import dlib
     return dlib.get_frontal_face_detector()
 
+# %% ../nbs/01_faces.ipynb #a224d4f0
 def _dlib_faces(a:np.ndarray, upsample:int):
     return [(r.left(), r.top(), r.right(), r.bottom()) for r in _dlib_detector()(a, upsample)]
 
+# %% ../nbs/01_faces.ipynb #d4cdd611
 def _haar_faces(a:np.ndarray, upsample:int):
     try: import cv2
-    except ImportError: raise ImportError("detector='haar' needs OpenCV: pip install 'opencv-python-headless<5'") from None
+    except ImportError:
+        raise ImportError("detector='haar' needs OpenCV: "
+                          "pip install 'opencv-python-headless<5'") from None
     c = cv2.CascadeClassifier(cv2.data.haarcascades + 'haarcascade_frontalface_default.xml')
-    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in c.detectMultiScale(cv2.cvtColor(a, cv2.COLOR_RGB2GRAY), 1.1, 5, minSize=(24, 24))]
+    found = c.detectMultiScale(cv2.cvtColor(a, cv2.COLOR_RGB2GRAY), 1.1, 5, minSize=(24, 24))
+    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in found]
 
+# %% ../nbs/01_faces.ipynb #cdda5862
 DETECTORS = {'dlib': _dlib_faces, 'haar': _haar_faces}
 
+# %% ../nbs/01_faces.ipynb #5fac33bf
 def find_faces(img, # path, bytes, PIL image or array
                detector:str='dlib', # 'dlib' (HOG) or 'haar' (OpenCV)
                upsample:int=1, # dlib: upsample the image this many times to find small faces
               )->list:
     "Boxes `(left, top, right, bottom)` of the faces in `img`, largest first, clipped to the image"
-    if detector not in DETECTORS: raise ValueError(f"detector={detector!r}: expected one of {list(DETECTORS)}")
-    im = open_image(img); a = np.asarray(im)
-    boxes = [(max(0, int(l)), max(0, int(t)), min(im.width, int(r)), min(im.height, int(b))) for l, t, r, b in DETECTORS[detector](a, upsample)]
-    return sorted([b for b in boxes if b[2] > b[0] and b[3] > b[1]], key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
+    if detector not in DETECTORS:
+        raise ValueError(f"detector={detector!r}: expected one of {list(DETECTORS)}")
+    im = open_image(img); W, H = im.size
+    boxes = [(max(0, int(l)), max(0, int(t)), min(W, int(r)), min(H, int(b)))
+             for l, t, r, b in DETECTORS[detector](np.asarray(im), upsample)]
+    boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
+    return sorted(boxes, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
 
 # %% ../nbs/01_faces.ipynb #3435ee48
-CROP_SCALE, CROP_SHIFT = 1 / 0.775, 0.052 / 0.775 # measured on real UTKFace chips with dlib's detector
+# measured on real UTKFace chips with dlib's detector
+CROP_SCALE, CROP_SHIFT = 1 / 0.775, 0.052 / 0.775
 
 def crop_face(img, box, scale:float=CROP_SCALE, shift:float=CROP_SHIFT)->Image.Image:
-    "A square crop around `box`, `scale` times its width, its centre moved `shift` box-widths right and down"
+    "A square crop around `box`, `scale` times its width, moved `shift` box-widths right and down"
     im = open_image(img)
     l, t, r, b = box; w = max(r - l, b - t)
     cx, cy, half = (l + r) / 2 + shift * w, (t + b) / 2 + shift * w, scale * w / 2
-    return im.crop((round(cx - half), round(cy - half), round(cx + half), round(cy + half))) # outside the photo: black
+    # outside the photo: black
+    return im.crop((round(cx - half), round(cy - half), round(cx + half), round(cy + half)))
 
 # %% ../nbs/01_faces.ipynb #0b168915
 def model_input(im:Image.Image, size:int)->np.ndarray:
-    "`im` as the model sees it: the centre square (as fastai's `Resize` crops at validation), `size` px, uint8 HxWx3"
+    "`im` as the model sees it: centre square (as `Resize` at validation), `size` px, uint8 HxWx3"
     w, h = im.size; s = min(w, h); l, t = (w - s) // 2, (h - s) // 2
     return np.asarray(im.crop((l, t, l + s, t + s)).resize((size, size), Image.Resampling.BILINEAR))

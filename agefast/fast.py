@@ -8,8 +8,8 @@ import hashlib, os, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np, torch
-from .core import * # first: it quiets a torch deprecation warning that fastai's import triggers
-from fastcore.basics import defaults
+from .core import * # first: it quiets a torch deprecation warning fastai's import triggers
+from fastcore.basics import defaults, patch
 from fastcore.parallel import parallel
 from fastai.vision.all import TfmdDL, TensorImage, TensorCategory, Resize, ResizeMethod, L
 
@@ -19,90 +19,119 @@ __all__ = ['cache_key', 'cache_home', 'face_cache', 'PinnedGather', 'TensorFaceD
 # %% ../nbs/09_fast.ipynb #9637e1bd
 def _decoded(path, size:int, method:str)->np.ndarray:
     "One image as the default pipeline's validation `Resize` makes it, uint8 (3, size, size)"
-    return np.ascontiguousarray(np.asarray(Resize(size, method=method)(PILFace.create(path), split_idx=1)).transpose(2, 0, 1))
+    im = Resize(size, method=method)(PILFace.create(path), split_idx=1)
+    return np.ascontiguousarray(np.asarray(im).transpose(2, 0, 1))
 
+# %% ../nbs/09_fast.ipynb #6efc07f5
 def cache_key(paths, size:int, method:str)->str:
-    "A key that changes when any file (path, size, modification time), the image size or the resize method does"
+    "A key that changes when any file (path, size, modification time), the size or the method does"
     h = hashlib.sha256(f'{size}|{method}'.encode())
     for p in paths:
         st = os.stat(p); h.update(f'{p}|{st.st_size}|{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()[:24]
 
+# %% ../nbs/09_fast.ipynb #be74090e
 def cache_home()->Path:
     "Where decoded caches go by default: `$AGEFAST_CACHE`, else ~/.cache/agefast"
     return Path(os.environ.get('AGEFAST_CACHE') or Path.home()/'.cache'/'agefast')
 
+# %% ../nbs/09_fast.ipynb #0b75b822
 def face_cache(paths, size:int, method:str=ResizeMethod.Crop,
                cache_dir=None, # default: `cache_home()`
                n_workers:int=defaults.cpus, progress:bool=True)->np.ndarray:
-    "Every image at `size` in one uint8 `(n, 3, size, size)` array, decoded once and kept in `cache_dir`"
+    "Every image at `size` in a uint8 `(n, 3, size, size)` array, decoded once, kept in `cache_dir`"
     paths = [str(p) for p in paths]
-    f = Path(cache_dir or cache_home())/f'faces_{size}_{method}_{cache_key(paths, size, method)}.npy'
+    key = cache_key(paths, size, method)
+    f = Path(cache_dir or cache_home())/f'faces_{size}_{method}_{key}.npy'
     if f.exists(): return np.load(f, mmap_mode='r')
-    a = np.stack(parallel(partial(_decoded, size=size, method=method), paths, n_workers=n_workers, progress=progress,
-                          chunksize=max(1, min(256, len(paths) // (4 * max(n_workers, 1))))))
+    chunk = max(1, min(256, len(paths) // (4 * max(n_workers, 1))))
+    a = np.stack(parallel(partial(_decoded, size=size, method=method), paths, n_workers=n_workers,
+                          progress=progress, chunksize=chunk))
     with atomic_write(f, 'wb') as fh: np.save(fh, a)
     return a
 
 # %% ../nbs/09_fast.ipynb #a5576720
 class PinnedGather:
-    "Rows of CPU `tensors`, gathered into `n_buffers` reused pinned buffers and copied to `device` without blocking"
+    "Rows of CPU `tensors`, gathered in `n_buffers` reused pinned buffers, copied to `device` async"
     def __init__(self, tensors, bs:int, device, n_buffers:int=3):
         self.device = torch.device(device)
         self.tensors = [t.as_subclass(torch.Tensor) for t in tensors]
         self.types = [type(t) for t in tensors]
         self.key, pin = (self.device, bs), self.device.type == 'cuda'
-        with torch.inference_mode(False): # buffers that stay writable whatever mode the first batch is drawn in
-            self.bufs = [[torch.empty((bs, *t.shape[1:]), dtype=t.dtype, pin_memory=pin) for t in tensors]
-                         for _ in range(n_buffers)]
-        self.copied, self.k = [None] * n_buffers, 0 # the event after each buffer's last copy; the next buffer
-    def __call__(self, i:torch.Tensor)->list:
-        "Rows `i` of every tensor, on `device`, each of its tensor's type"
-        k, self.k = self.k, (self.k + 1) % len(self.bufs)
-        done = self.copied[k]
-        if done is not None and not done.query(): done.synchronize() # its copy, n_buffers batches ago, must end first
-        out = [torch.index_select(t, 0, i, out=b[:len(i)]).to(self.device, non_blocking=True, copy=True).as_subclass(c)
-               for t, b, c in zip(self.tensors, self.bufs[k], self.types)]
-        if self.device.type == 'cuda':
-            self.copied[k] = torch.cuda.Event(); self.copied[k].record(torch.cuda.current_stream(self.device))
-        return out
+        with torch.inference_mode(False): # writable whatever mode the first batch is drawn in
+            buf = lambda t: torch.empty((bs, *t.shape[1:]), dtype=t.dtype, pin_memory=pin)
+            self.bufs = [[buf(t) for t in tensors] for _ in range(n_buffers)]
+        self.copied, self.k = [None] * n_buffers, 0 # event after each buffer's last copy; next one
+
+# %% ../nbs/09_fast.ipynb #a590a2ca
+@patch
+def _free_buffer(self:PinnedGather)->int:
+    "The next buffer's index, once the copy out of it (`n_buffers` batches ago) has finished"
+    k, self.k = self.k, (self.k + 1) % len(self.bufs)
+    done = self.copied[k]
+    if done is not None and not done.query(): done.synchronize()
+    return k
+
+# %% ../nbs/09_fast.ipynb #9814d7b1
+@patch
+def __call__(self:PinnedGather, i:torch.Tensor)->list:
+    "Rows `i` of every tensor, on `device`, each of its tensor's type"
+    k = self._free_buffer()
+    out = [torch.index_select(t, 0, i, out=b[:len(i)]).to(self.device, non_blocking=True, copy=True)
+           .as_subclass(c) for t, b, c in zip(self.tensors, self.bufs[k], self.types)]
+    if self.device.type == 'cuda':
+        e = self.copied[k] = torch.cuda.Event(); e.record(torch.cuda.current_stream(self.device))
+    return out
 
 # %% ../nbs/09_fast.ipynb #a2f22c9a
 class TensorFaceDL(TfmdDL):
-    "Batches drawn by index from a uint8 image tensor and label tensors (on the GPU when they are there)"
-    def __init__(self, x:torch.Tensor, ys:list, bs:int=64, shuffle:bool=False, drop_last:bool=False, device=None,
-                 after_batch=None, **kwargs):
+    "Batches drawn by index from a uint8 image tensor and label tensors (on the GPU if they are)"
+    def __init__(self, x:torch.Tensor, ys:list, bs:int=64, shuffle:bool=False, drop_last:bool=False,
+                 device=None, after_batch=None, **kwargs):
         self.x, self.ys, self._gather = x, list(ys), None
-        super().__init__(L(range(len(x))), bs=bs, shuffle=shuffle, drop_last=drop_last, num_workers=0, device=device,
-                         after_batch=after_batch, **kwargs)
+        super().__init__(L(range(len(x))), bs=bs, shuffle=shuffle, drop_last=drop_last,
+                         num_workers=0, device=device, after_batch=after_batch, **kwargs)
         self._n_inp = 1
-    def create_batches(self, samps):
-        idx = torch.as_tensor(list(samps), dtype=torch.long).to(self.x.device) # one copy an epoch, not one a batch
-        stop = len(idx) - len(idx) % self.bs if self.drop_last else len(idx)
-        gather = self.gatherer()
-        for s in range(0, stop, self.bs):
-            x, *ys = gather(idx[s:s + self.bs])
-            yield (TensorImage(x), *ys)
-    def gatherer(self):
-        "How rows become a batch: indexing where the tensors are, or a `PinnedGather` from CPU memory to a GPU"
-        dev = torch.device(self.device) if self.device is not None else self.x.device
-        if dev.type != 'cuda' or self.x.device.type != 'cpu': return lambda i: [t[i] for t in (self.x, *self.ys)]
-        if self._gather is None or self._gather.key != (dev, self.bs): # made once, again if the device or bs change
-            self._gather = PinnedGather((self.x, *self.ys), self.bs, dev)
-        return self._gather
     @property
     def n_inp(self): return 1
-    def new(self, dataset=None, cls=None, **kwargs):
-        "A copy over the same tensors (fastai calls this for `get_preds` and TTA); item transforms do not apply here"
-        kw = dict(bs=self.bs, shuffle=self.shuffle, drop_last=self.drop_last, device=self.device, after_batch=self.after_batch)
-        kw.update({k: v for k, v in kwargs.items() if k in kw})
-        return TensorFaceDL(self.x, self.ys, **kw)
+
+# %% ../nbs/09_fast.ipynb #b050b556
+@patch
+def gatherer(self:TensorFaceDL):
+    "How rows become a batch: indexing where the tensors are, or a `PinnedGather` from CPU to a GPU"
+    dev = torch.device(self.device) if self.device is not None else self.x.device
+    if dev.type != 'cuda' or self.x.device.type != 'cpu':
+        return lambda i: [t[i] for t in (self.x, *self.ys)]
+    if self._gather is None or self._gather.key != (dev, self.bs):
+        self._gather = PinnedGather((self.x, *self.ys), self.bs, dev)
+    return self._gather
+
+# %% ../nbs/09_fast.ipynb #c365be39
+@patch
+def create_batches(self:TensorFaceDL, samps):
+    "Batches of the items `samps`, drawn by index; the epoch's order goes to the device once"
+    # one copy an epoch, not one a batch
+    idx = torch.as_tensor(list(samps), dtype=torch.long).to(self.x.device)
+    stop = len(idx) - len(idx) % self.bs if self.drop_last else len(idx)
+    gather = self.gatherer()
+    for s in range(0, stop, self.bs):
+        x, *ys = gather(idx[s:s + self.bs])
+        yield (TensorImage(x), *ys)
+
+# %% ../nbs/09_fast.ipynb #c82c19b3
+@patch
+def new(self:TensorFaceDL, dataset=None, cls=None, **kwargs):
+    "A copy over the same tensors (for fastai's `get_preds` and TTA); item transforms do not apply"
+    kw = dict(bs=self.bs, shuffle=self.shuffle, drop_last=self.drop_last, device=self.device,
+              after_batch=self.after_batch)
+    kw.update({k: v for k, v in kwargs.items() if k in kw})
+    return TensorFaceDL(self.x, self.ys, **kw)
 
 # %% ../nbs/09_fast.ipynb #88e916e4
 def to_device_if_fits(a:np.ndarray, device, gpu_frac:float=0.5)->torch.Tensor:
-    "`a` as a tensor: on a CUDA `device` when it takes less than `gpu_frac` of its free memory, else in CPU memory"
-    x = torch.from_numpy(np.ascontiguousarray(a))
-    if torch.device(device).type == 'cuda' and a.nbytes < gpu_frac * torch.cuda.mem_get_info(torch.device(device))[0]:
+    "`a` as a tensor: on a CUDA `device` if under `gpu_frac` of its free memory, else in CPU memory"
+    x, dev = torch.from_numpy(np.ascontiguousarray(a)), torch.device(device)
+    if dev.type == 'cuda' and a.nbytes < gpu_frac * torch.cuda.mem_get_info(dev)[0]:
         return x.to(device)
     return x
 

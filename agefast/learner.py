@@ -23,36 +23,44 @@ __all__ = ['resolve_precision', 'DeviceMixedPrecision', 'PlainInputs', 'face_lea
 
 # %% ../nbs/12_learner.ipynb #cdbff352
 def _native_bf16(dev:torch.device)->bool:
-    "Whether CUDA device `dev` computes in bf16 natively (compute capability 8.0 on, or ROCm), not by emulation"
+    "Whether CUDA device `dev` computes in bf16 natively (compute capability 8.0 on, or ROCm)"
     return torch.version.hip is not None or torch.cuda.get_device_capability(dev) >= (8, 0)
 
+# %% ../nbs/12_learner.ipynb #1cdca9cd
 def resolve_precision(precision:str='auto', device=None)->str:
-    "`precision`, with 'auto' meaning bf16 on a GPU with native bf16, fp16 on an older GPU, fp32 elsewhere"
+    "`precision`; 'auto': bf16 on a GPU with native bf16, fp16 on an older GPU, fp32 elsewhere"
     if precision not in ('auto', 'bf16', 'fp16', 'fp32'):
         raise ValueError(f"precision={precision!r}: use 'auto', 'bf16', 'fp16' or 'fp32'")
     if precision != 'auto': return precision
-    dev = torch.device(device if device is not None else 'cuda' if torch.cuda.is_available() else 'cpu')
+    if device is None: device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    dev = torch.device(device)
     if dev.type != 'cuda': return 'fp32'
     return 'bf16' if _native_bf16(dev) else 'fp16'
 
 # %% ../nbs/12_learner.ipynb #e9e443c0
 class DeviceMixedPrecision(MixedPrecision):
-    "fastai's `MixedPrecision` on the model's device: CUDA autocast on a GPU, the CPU's own autocast on a CPU"
-    @property
-    def name(self): return 'mixed_precision' # what fastai's `to_fp32`, `to_channelslast` and `load_learner` look for
-    def before_fit(self):
-        super().before_fit() # CUDA autocast and fastai's checks
-        dev = next(self.model.parameters()).device.type
-        if dev != 'cuda': # fastai's callback autocasts for CUDA only: on a CPU it would compute in float32
-            fp16 = self.amp_mode == AMPMode.FP16
-            self.autocast = torch.autocast(dev, dtype=torch.float16 if fp16 else torch.bfloat16)
-            self.learn.scaler = GradScaler(dev, **self.kwargs)
+    "fastai's `MixedPrecision` on the model's device: CUDA autocast on a GPU, the CPU's on a CPU"
+    @property # the name `to_fp32`, `to_channelslast` and `load_learner` look for
+    def name(self): return 'mixed_precision'
+
+# %% ../nbs/12_learner.ipynb #f9472d9d
+@patch
+def before_fit(self:DeviceMixedPrecision):
+    "fastai's checks and CUDA autocast; on another device, that device's autocast and scaler"
+    MixedPrecision.before_fit(self) # CUDA autocast and fastai's checks
+    dev = next(self.model.parameters()).device.type
+    if dev != 'cuda': # fastai's callback autocasts for CUDA only: a CPU would compute in float32
+        fp16 = self.amp_mode == AMPMode.FP16
+        self.autocast = torch.autocast(dev, dtype=torch.float16 if fp16 else torch.bfloat16)
+        self.learn.scaler = GradScaler(dev, **self.kwargs)
 
 # %% ../nbs/12_learner.ipynb #ca20e103
 class PlainInputs(Callback):
-    "Hand the model plain tensors: `torch.compile` cannot trace fastai's tensor subclasses (`TensorImage`)"
+    "Hand the model plain tensors: `torch.compile` cannot trace fastai's subclasses (`TensorImage`)"
     order = 5
-    def before_batch(self): self.learn.xb = tuple(x.as_subclass(torch.Tensor) if isinstance(x, torch.Tensor) else x for x in self.xb)
+    def before_batch(self):
+        plain = lambda x: x.as_subclass(torch.Tensor) if isinstance(x, torch.Tensor) else x
+        self.learn.xb = tuple(plain(x) for x in self.xb)
 
 # %% ../nbs/12_learner.ipynb #abc35b13
 @patch(as_prop=True)
@@ -64,23 +72,24 @@ def precision(self:Learner)->str:
 # %% ../nbs/12_learner.ipynb #071917f7
 def face_learner(dls, # from `face_dls`
                  arch='resnet34', pretrained:bool=True, # the body (see `face_body`)
-                 task=None, # default: the DataLoaders' (`dls.task`); it decides the heads, loss and metrics
+                 task=None, # default: `dls.task`; it decides the heads, loss and metrics
                  loss_func=None, # default: the task's (`task.loss()`)
                  y_range=(0., 120.), # range of the age outputs (None: unbounded)
                  lin_ftrs=(512, 16), ps=(0.5, 0.5), # head sizes and dropout (see `face_head`)
                  k:int=5, # CS@k
-                 wd=(1e-3, 1e-2, 1e-2), # weight decay of each parameter group (early body, late body, head)
+                 wd=(1e-3, 1e-2, 1e-2), # weight decay per group (early body, late body, head)
                  mixup:float=0.2, # `RegressionMixUp`'s alpha (0: none)
                  cbs=None, # more callbacks
-                 precision:str='auto', # 'auto' (see `resolve_precision`), 'bf16', 'fp16' or 'fp32'; not fp32: + channels_last
+                 precision:str='auto', # 'auto', 'bf16', 'fp16', 'fp32' (see `resolve_precision`)
                  compile:bool=False, # `torch.compile` the model (in place)
                  **kwargs # passed to `Learner` (path, model_dir, ...)
                 )->Learner:
-    "A `Learner` for `task`: its model, loss and metrics, with agefast's optimiser, weight decay, mixup and precision"
+    "A `Learner` for `task` (model, loss, metrics), agefast's optimiser, wd, mixup and precision"
     task = get_task(task or dls.task)
     model = face_model(task, arch, pretrained, lin_ftrs=lin_ftrs, ps=ps, y_range=y_range)
-    learn = Learner(dls, model, loss_func=loss_func or task.loss(), opt_func=Adam, splitter=face_splitter,
-                    metrics=task.metrics(k), wd=list(wd) if isinstance(wd, (list, tuple)) else wd, wd_bn_bias=False,
+    wd = list(wd) if isinstance(wd, (list, tuple)) else wd
+    learn = Learner(dls, model, loss_func=loss_func or task.loss(), opt_func=Adam,
+                    splitter=face_splitter, metrics=task.metrics(k), wd=wd, wd_bn_bias=False,
                     cbs=L(cbs) + ([RegressionMixUp(mixup)] if mixup else []), **kwargs)
     precision = resolve_precision(precision, getattr(dls, 'device', None))
     if precision != 'fp32': learn.add_cbs([ChannelsLast(), DeviceMixedPrecision(precision)])
@@ -92,8 +101,9 @@ def face_learner(dls, # from `face_dls`
 def _expect(dls, want:str, fn:str):
     "`dls`, if their task is `want`"
     got = dls.task.name
-    if got != want: raise ValueError(f"{fn} needs DataLoaders with {want.replace('_', ' and ')} targets; these have "
-                                     f"{got.replace('_', ' and ')} targets (face_learner takes any)")
+    if got != want:
+        raise ValueError(f"{fn} needs DataLoaders with {want.replace('_', ' and ')} targets; "
+                         f"these have {got.replace('_', ' and ')} targets (face_learner takes any)")
     return dls
 
 # %% ../nbs/12_learner.ipynb #a40fb2cd
@@ -102,23 +112,27 @@ def age_learner(dls, arch='resnet34', pretrained:bool=True, **kwargs)->Learner:
     "`face_learner` for ages (from `age_dls`): `AgeModel`, Smooth L1, MAE, RMSE and CS@k"
     return face_learner(_expect(dls, 'age', 'age_learner'), arch, pretrained, **kwargs)
 
+# %% ../nbs/12_learner.ipynb #61091466
 @delegates(face_learner, but=['task'])
 def gender_learner(dls, arch='resnet34', pretrained:bool=True, **kwargs)->Learner:
     "`face_learner` for gender (from `gender_dls`): `GenderModel`, cross-entropy and accuracy"
     return face_learner(_expect(dls, 'gender', 'gender_learner'), arch, pretrained, **kwargs)
 
+# %% ../nbs/12_learner.ipynb #f14979bf
 @delegates(face_learner, but=['task', 'loss_func'])
-def age_gender_learner(dls, arch='resnet34', pretrained:bool=True, age_loss=None, gender_weight:float=10.0,
-                       **kwargs)->Learner:
-    "`face_learner` for both (from `age_gender_dls`): `AgeGenderModel`, `AgeGenderLoss`, age metrics and accuracy"
+def age_gender_learner(dls, arch='resnet34', pretrained:bool=True, age_loss=None,
+                       gender_weight:float=10.0, **kwargs)->Learner:
+    "`face_learner` for both (from `age_gender_dls`): `AgeGenderModel`, `AgeGenderLoss`, metrics"
     loss = get_task('age_gender').loss(age_loss=age_loss, gender_weight=gender_weight)
-    return face_learner(_expect(dls, 'age_gender', 'age_gender_learner'), arch, pretrained, loss_func=loss, **kwargs)
+    dls = _expect(dls, 'age_gender', 'age_gender_learner')
+    return face_learner(dls, arch, pretrained, loss_func=loss, **kwargs)
 
 # %% ../nbs/12_learner.ipynb #441f3847
 def _history(learn, stage:str, size, rows:list):
     "Add the recorder's epochs of the last fit to `rows`"
     names = learn.recorder.metric_names[1:-1]
-    for v in learn.recorder.values: rows.append({'stage': stage, 'size': size, 'epoch': len(rows), **dict(zip(names, v))})
+    for v in learn.recorder.values:
+        rows.append({'stage': stage, 'size': size, 'epoch': len(rows), **dict(zip(names, v))})
 
 # %% ../nbs/12_learner.ipynb #6856e16f
 @patch
@@ -127,20 +141,22 @@ def fit_faces(self:Learner,
               lr:float=3e-3, # peak learning rate of the head
               sizes=None, # image sizes in order (default: the DataLoaders' size only)
               freeze_epochs:int=1, # frozen epochs per size (pretrained bodies only)
-              lr_mult:float=100, # the early body's learning rate is lr/lr_mult (when `discriminative`)
+              lr_mult:float=100, # the early body's learning rate: lr/lr_mult (if `discriminative`)
               bs=None, # batch size per size (one value or one per size; default: unchanged)
-              discriminative:bool=None, # rates from lr/lr_mult (early body) to lr/2 (default: if pretrained)
+              discriminative:bool=None, # lr/lr_mult (early body) to lr/2 (default: if pretrained)
               **kwargs # passed to `fit_one_cycle`
              )->pd.DataFrame:
-    "Per size, frozen then unfrozen one-cycle with discriminative LRs; returns every epoch's losses and metrics"
+    "Per size, frozen then unfrozen one-cycle with discriminative LRs; each epoch's losses, metrics"
     sizes, pretrained, rows = list(sizes or [self.dls.size]), self.model.config['pretrained'], []
     bss = list(bs) if isinstance(bs, (list, tuple)) else [bs] * len(sizes)
     if discriminative is None: discriminative = pretrained
-    if not pretrained: print("body not pretrained: frozen stage skipped" + ("" if discriminative else ", one learning rate for every layer"))
+    if not pretrained: print("body not pretrained: frozen stage skipped"
+                             + ("" if discriminative else ", one learning rate for every layer"))
     for size, b in zip(sizes, bss):
         if size != self.dls.size or b: self.dls = self.dls.at_size(size, b)
         if pretrained and freeze_epochs:
-            self.freeze(); self.fit_one_cycle(freeze_epochs, lr, **kwargs); _history(self, 'frozen', size, rows)
+            self.freeze(); self.fit_one_cycle(freeze_epochs, lr, **kwargs)
+            _history(self, 'frozen', size, rows)
         self.unfreeze()
         self.fit_one_cycle(epochs, slice(lr / lr_mult, lr / 2) if discriminative else lr, **kwargs)
         _history(self, 'unfrozen', size, rows)
@@ -150,8 +166,10 @@ def fit_faces(self:Learner,
 def plot_history(hist:pd.DataFrame, metric:str='mae', ax=None):
     "Train and valid loss, and `metric`, over every epoch of `fit_faces`, with size changes marked"
     if ax is None: _, ax = plt.subplots(figsize=(7, 3))
-    ax.plot(hist.epoch, hist.train_loss, label='train loss'); ax.plot(hist.epoch, hist.valid_loss, label='valid loss')
+    ax.plot(hist.epoch, hist.train_loss, label='train loss')
+    ax.plot(hist.epoch, hist.valid_loss, label='valid loss')
     if metric in hist: ax.plot(hist.epoch, hist[metric], label=f'valid {metric}', ls='--')
-    for e in hist.epoch[hist['size'].ne(hist['size'].shift()) & (hist.epoch > 0)]: ax.axvline(e - .5, color='grey', lw=.8)
+    for e in hist.epoch[hist['size'].ne(hist['size'].shift()) & (hist.epoch > 0)]:
+        ax.axvline(e - .5, color='grey', lw=.8)
     ax.set(xlabel='epoch'); ax.legend(fontsize=8)
     return ax

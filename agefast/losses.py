@@ -6,58 +6,91 @@
 from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.distributions import Beta
-from fastai.vision.all import (BaseLoss, L1LossFlat, MSELossFlat, CrossEntropyLossFlat, MixHandler, NoneReduce,
-                               reduce_loss, unsqueeze, use_kwargs_dict)
+from fastai.vision.all import (BaseLoss, L1LossFlat, MSELossFlat, CrossEntropyLossFlat, MixHandler,
+                               NoneReduce, reduce_loss, unsqueeze, use_kwargs_dict)
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SmoothL1LossFlat', 'AgeGenderLoss', 'RegressionMixUp']
 
 # %% ../nbs/06_losses.ipynb #8940d388
 class SmoothL1LossFlat(BaseLoss):
-    "`nn.SmoothL1Loss` on flattened input and target; `beta` is where it turns from quadratic to linear"
+    "`nn.SmoothL1Loss` on flattened input and target; quadratic below `beta`, linear above"
     @use_kwargs_dict(keep=True, reduction='mean')
     def __init__(self, *args, axis:int=-1, floatify:bool=True, beta:float=1.0, **kwargs):
-        super().__init__(nn.SmoothL1Loss, *args, axis=axis, floatify=floatify, is_2d=False, beta=beta, **kwargs)
+        super().__init__(nn.SmoothL1Loss, *args, axis=axis, floatify=floatify, is_2d=False,
+                         beta=beta, **kwargs)
 
 # %% ../nbs/06_losses.ipynb #0b181aec
 class AgeGenderLoss(nn.Module):
-    "`age_loss` on column 0 plus `gender_weight` x cross-entropy on the male/female logits in columns 1-2"
+    "`age_loss` on column 0 plus `gender_weight` x cross-entropy on the gender logits (columns 1-2)"
     def __init__(self, age_loss=None, gender_weight:float=10.0):
         super().__init__()
-        self.age_loss, self.gender_loss, self.gender_weight = age_loss or SmoothL1LossFlat(), CrossEntropyLossFlat(), gender_weight
+        self.age_loss, self.gender_loss = age_loss or SmoothL1LossFlat(), CrossEntropyLossFlat()
+        self.gender_weight = gender_weight
     @property
     def reduction(self)->str: return self.age_loss.reduction
     @reduction.setter
     def reduction(self, v:str): self.age_loss.reduction = self.gender_loss.reduction = v
-    def forward(self, pred, age, gender):
-        return self.age_loss(pred[:, 0], age) + self.gender_weight * self.gender_loss(pred[:, 1:], gender)
-    def activation(self, x): return torch.cat([x[:, :1], F.softmax(x[:, 1:], dim=1)], dim=1)
-    def decodes(self, x): return x[:, 0], x[:, 1:].argmax(dim=1)
+
+# %% ../nbs/06_losses.ipynb #1e3c5d42
+@patch
+def forward(self:AgeGenderLoss, pred, age, gender):
+    "Age loss on `pred[:, 0]` plus `gender_weight` x cross-entropy on `pred[:, 1:]`"
+    g = self.gender_loss(pred[:, 1:], gender)
+    return self.age_loss(pred[:, 0], age) + self.gender_weight * g
+
+# %% ../nbs/06_losses.ipynb #cccc3a4b
+@patch
+def activation(self:AgeGenderLoss, x):
+    "The age column as it is, then the softmax of the gender logits"
+    return torch.cat([x[:, :1], F.softmax(x[:, 1:], dim=1)], dim=1)
+
+# %% ../nbs/06_losses.ipynb #755ffaab
+@patch
+def decodes(self:AgeGenderLoss, x):
+    "`(age, gender)` from activated predictions"
+    return x[:, 0], x[:, 1:].argmax(dim=1)
 
 # %% ../nbs/06_losses.ipynb #354495c9
 class RegressionMixUp(MixHandler):
-    "Mixup that blends images and float targets (y = λ·y1 + (1−λ)·y2) and the losses of categorical targets"
+    "Mixup of images and float targets (y = λ·y1 + (1−λ)·y2), and of categorical targets' losses"
     def __init__(self, alpha:float=0.2): super().__init__(alpha)
-    def before_train(self):
-        self.mix_loss = False
-        self.stack_y, self.old_lf, self.learn.loss_func = True, self.learn.loss_func, self.lf
-    def before_batch(self):
-        lam = self._draw(self.x.size(0), self.x.device)
-        self.lam = torch.maximum(lam, 1 - lam)
-        self.shuffle = torch.randperm(self.x.size(0), device=self.x.device)
-        mix = lambda a: torch.lerp(a[self.shuffle], a, unsqueeze(self.lam, n=a.ndim - 1))
-        self.learn.xb = tuple(mix(x) for x in self.xb)
-        self.yb1 = tuple(y[self.shuffle] for y in self.yb)
-        self.learn.yb = tuple(mix(y) if y.is_floating_point() else y for y in self.yb)
-        self.mix_loss = any(not y.is_floating_point() for y in self.yb)
-    def _draw(self, n:int, device):
-        "λ for `n` items, drawn where the batch is"
-        if isinstance(self.distrib, Beta) and self.distrib.concentration1.device != device:
-            self.distrib = Beta(self.distrib.concentration1.to(device), self.distrib.concentration0.to(device))
-        return self.distrib.sample((n,)).to(device)
-    def lf(self, pred, *yb):
-        "The loss, with categorical targets' losses blended by λ"
-        if not (self.training and self.mix_loss): return self.old_lf(pred, *yb)
-        yb1 = tuple(y if y.is_floating_point() else y1 for y, y1 in zip(yb, self.yb1))
-        with NoneReduce(self.old_lf) as lf: loss = torch.lerp(lf(pred, *yb1), lf(pred, *yb), self.lam)
-        return reduce_loss(loss, getattr(self.old_lf, 'reduction', 'mean'))
+
+# %% ../nbs/06_losses.ipynb #c77a8fdb
+@patch
+def before_train(self:RegressionMixUp):
+    "Put `lf` in place of the learner's loss, keeping the original as `old_lf`"
+    self.mix_loss = False
+    self.stack_y, self.old_lf, self.learn.loss_func = True, self.learn.loss_func, self.lf
+
+# %% ../nbs/06_losses.ipynb #4543ac82
+@patch
+def _draw(self:RegressionMixUp, n:int, device):
+    "λ for `n` items, drawn where the batch is"
+    d = self.distrib
+    if isinstance(d, Beta) and d.concentration1.device != device:
+        self.distrib = Beta(d.concentration1.to(device), d.concentration0.to(device))
+    return self.distrib.sample((n,)).to(device)
+
+# %% ../nbs/06_losses.ipynb #837ba2bf
+@patch
+def before_batch(self:RegressionMixUp):
+    "Blend each item's image and float targets with a shuffled partner's, by λ"
+    lam = self._draw(self.x.size(0), self.x.device)
+    self.lam = torch.maximum(lam, 1 - lam)
+    self.shuffle = torch.randperm(self.x.size(0), device=self.x.device)
+    mix = lambda a: torch.lerp(a[self.shuffle], a, unsqueeze(self.lam, n=a.ndim - 1))
+    self.learn.xb = tuple(mix(x) for x in self.xb)
+    self.yb1 = tuple(y[self.shuffle] for y in self.yb)
+    self.learn.yb = tuple(mix(y) if y.is_floating_point() else y for y in self.yb)
+    self.mix_loss = any(not y.is_floating_point() for y in self.yb)
+
+# %% ../nbs/06_losses.ipynb #9105c781
+@patch
+def lf(self:RegressionMixUp, pred, *yb):
+    "The loss, with categorical targets' losses blended by λ"
+    if not (self.training and self.mix_loss): return self.old_lf(pred, *yb)
+    yb1 = tuple(y if y.is_floating_point() else y1 for y, y1 in zip(yb, self.yb1))
+    with NoneReduce(self.old_lf) as lf: loss = torch.lerp(lf(pred, *yb1), lf(pred, *yb), self.lam)
+    return reduce_loss(loss, getattr(self.old_lf, 'reduction', 'mean'))

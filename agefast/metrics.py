@@ -5,7 +5,7 @@
 # %% ../nbs/07_metrics.ipynb #e85d174e
 from __future__ import annotations
 import numpy as np, torch
-from fastcore.basics import store_attr
+from fastcore.basics import store_attr, patch
 from fastai.vision.all import Metric
 
 # %% auto #0
@@ -20,7 +20,7 @@ def age_scores(pred, true, k:int=5)->dict:
 
 # %% ../nbs/07_metrics.ipynb #86dd73c0
 def decoded_batch(learn, task)->tuple:
-    "The batch's decoded predictions and named targets, from every process (padding dropped), where they are"
+    "The batch's decoded predictions and named targets (all processes, no padding), where they are"
     pred, yb = learn.to_detach(learn.pred, cpu=False), learn.to_detach(learn.yb, cpu=False)
     return task.decode(pred), dict(zip(task.cols, yb))
 
@@ -28,32 +28,50 @@ def decoded_batch(learn, task)->tuple:
 class AgeMetric(Metric):
     "An age metric over a whole pass: `kind` 'mae', 'rmse' or 'cs' (share within `k` years)"
     def __init__(self, task, kind:str='mae', k:int=5):
-        if kind not in ('mae', 'rmse', 'cs'): raise ValueError(f"kind={kind!r}: expected 'mae', 'rmse' or 'cs'")
+        if kind not in ('mae', 'rmse', 'cs'):
+            raise ValueError(f"kind={kind!r}: expected 'mae', 'rmse' or 'cs'")
         store_attr()
-    def reset(self): self.total, self.n = 0., 0
-    def accumulate(self, learn):
-        p, y = decoded_batch(learn, self.task)
-        dt = torch.float32 if p['pred_age'].device.type == 'mps' else torch.float64
-        e = (p['pred_age'].to(dt) - y['age'].to(dt)).abs()
-        self.total += (e if self.kind == 'mae' else e ** 2 if self.kind == 'rmse' else (e <= self.k).to(dt)).sum()
-        self.n += e.numel()
     @property
-    def value(self): return None if not self.n else (float(self.total) / self.n) ** (.5 if self.kind == 'rmse' else 1)
+    def value(self):
+        if not self.n: return None
+        return (float(self.total) / self.n) ** (.5 if self.kind == 'rmse' else 1)
     @property
     def name(self): return f'cs@{self.k}' if self.kind == 'cs' else self.kind
+
+# %% ../nbs/07_metrics.ipynb #24257984
+@patch
+def reset(self:AgeMetric): self.total, self.n = 0., 0
+
+# %% ../nbs/07_metrics.ipynb #ede4dd7b
+@patch
+def accumulate(self:AgeMetric, learn):
+    "Add this batch's sum of errors (absolute, squared or within `k`) and its count"
+    p, y = decoded_batch(learn, self.task)
+    dt = torch.float32 if p['pred_age'].device.type == 'mps' else torch.float64
+    e = (p['pred_age'].to(dt) - y['age'].to(dt)).abs()
+    stat = e if self.kind == 'mae' else e ** 2 if self.kind == 'rmse' else (e <= self.k).to(dt)
+    self.total += stat.sum()
+    self.n += e.numel()
 
 # %% ../nbs/07_metrics.ipynb #111ab78f
 class GenderAccuracy(Metric):
     "Accuracy of the decoded `pred_gender` against the `gender` target"
     def __init__(self, task): self.task = task
-    def reset(self): self.hits, self.n = 0, 0
-    def accumulate(self, learn):
-        p, y = decoded_batch(learn, self.task)
-        self.hits += (p['pred_gender'] == y['gender']).sum(); self.n += y['gender'].numel()
     @property
     def value(self): return float(self.hits) / self.n if self.n else None
     @property
     def name(self): return 'gender_acc'
+
+# %% ../nbs/07_metrics.ipynb #6d42a38a
+@patch
+def reset(self:GenderAccuracy): self.hits, self.n = 0, 0
+
+# %% ../nbs/07_metrics.ipynb #72bb3d33
+@patch
+def accumulate(self:GenderAccuracy, learn):
+    "Add this batch's correct predictions and its count"
+    p, y = decoded_batch(learn, self.task)
+    self.hits += (p['pred_gender'] == y['gender']).sum(); self.n += y['gender'].numel()
 
 # %% ../nbs/07_metrics.ipynb #4f155447
 def age_metrics(task, k:int=5)->list:

@@ -14,40 +14,52 @@ from .tasks import get_task
 
 # %% auto #0
 __all__ = ['PretrainedWeightsError', 'arch_name', 'face_body', 'body_features', 'Float32Forward', 'Float32Linear',
-           'Float32SigmoidRange', 'face_head', 'WeightsMismatchError', 'FaceModel', 'AgeModel', 'GenderModel',
-           'AgeGenderModel', 'face_model', 'face_splitter']
+           'Float32SigmoidRange', 'face_head', 'FaceModel', 'AgeModel', 'GenderModel', 'AgeGenderModel', 'face_model',
+           'WeightsMismatchError', 'face_splitter']
 
 # %% ../nbs/11_model.ipynb #11c84a76
 class PretrainedWeightsError(RuntimeError):
     "ImageNet weights for an architecture could not be had"
 
+# %% ../nbs/11_model.ipynb #490733f3
 def _timm():
     try: import timm; return timm
     except ImportError: return None
 
+# %% ../nbs/11_model.ipynb #4b687ce5
 def _unknown_arch(name:str):
+    "Raise a `ValueError` for the unknown `name`, with the closest torchvision and timm names"
     tv, tm = torchvision.models.list_models(), _timm()
     names = list(dict.fromkeys(tv + (tm.list_models() if tm else [])))
     close = difflib.get_close_matches(name, names, n=4)
-    raise ValueError(f"unknown arch {name!r}: not a torchvision model{', nor a timm one' if tm else ' (and timm is not installed)'}"
+    where = ', nor a timm one' if tm else ' (and timm is not installed)'
+    raise ValueError(f"unknown arch {name!r}: not a torchvision model{where}"
                      + (f"; did you mean {', '.join(close)}?" if close else ''))
 
+# %% ../nbs/11_model.ipynb #2778883f
 def _no_weights(name, e):
+    "The `PretrainedWeightsError` for `name`'s weights failing with `e`, saying what to do"
     return PretrainedWeightsError(
-        f"could not get ImageNet weights for {name!r} ({type(e).__name__}: {e}). They download once into "
-        f"torch's cache ($TORCH_HOME, default ~/.cache/torch) or timm's; with no internet, copy them there, "
-        f"or pass pretrained=False to train from scratch.")
+        f"could not get ImageNet weights for {name!r} ({type(e).__name__}: {e}). They download "
+        f"once into torch's cache ($TORCH_HOME, default ~/.cache/torch) or timm's; with no "
+        f"internet, copy them there, or pass pretrained=False to train from scratch.")
 
 # %% ../nbs/11_model.ipynb #6b1d970b
 def _torchvision_model(arch, pretrained:bool)->nn.Module:
-    m = torchvision.models.get_model(arch, weights=None) if isinstance(arch, str) else arch(weights=None)
+    "torchvision's `arch` (a name or a builder), with its default ImageNet weights if `pretrained`"
+    if isinstance(arch, str): m = torchvision.models.get_model(arch, weights=None)
+    else: m = arch(weights=None)
     if pretrained:
         name = arch if isinstance(arch, str) else arch.__name__
-        try: m.load_state_dict(torchvision.models.get_model_weights(arch).DEFAULT.get_state_dict(progress=True, check_hash=True))
+        try:
+            weights = torchvision.models.get_model_weights(arch).DEFAULT
+            m.load_state_dict(weights.get_state_dict(progress=True, check_hash=True))
         except Exception as e: raise _no_weights(name, e) from e
     return m
 
+# %% ../nbs/11_model.ipynb #766dfe9b
 def _timm_body(name:str, pretrained:bool)->nn.Module:
+    "timm's `name` without classifier and pooling, with its ImageNet weights if `pretrained`"
     tm = _timm()
     try: return tm.create_model(name, pretrained=pretrained, num_classes=0, global_pool='')
     except RuntimeError as e:
@@ -60,7 +72,8 @@ def arch_name(arch)->str:
     "A printable name for `arch` (a name, a builder function or a model)"
     return arch if isinstance(arch, str) else getattr(arch, '__name__', type(arch).__name__)
 
-def face_body(arch='resnet34', # torchvision/timm name ('timm/NAME' forces timm), builder function, or nn.Module
+# %% ../nbs/11_model.ipynb #07c612d0
+def face_body(arch='resnet34', # torchvision/timm name ('timm/NAME': timm's), builder or model
               pretrained:bool=True, # load ImageNet weights
              )->nn.Module:
     "The convolutional body of `arch`: a model whose output is a feature map"
@@ -75,24 +88,28 @@ def face_body(arch='resnet34', # torchvision/timm name ('timm/NAME' forces timm)
 # %% ../nbs/11_model.ipynb #3487097d
 def body_features(body:nn.Module)->int:
     "Channels of `body`'s output feature map"
-    training = body.training
+    training, dev = body.training, next(body.parameters()).device
     body.eval()
     try:
         for sz in (64, 128, 256, 512):
             try:
-                with torch.no_grad(): return body(torch.zeros(1, 3, sz, sz, device=next(body.parameters()).device)).shape[1]
+                with torch.no_grad(): return body(torch.zeros(1, 3, sz, sz, device=dev)).shape[1]
             except RuntimeError:
                 if sz == 512: raise
     finally: body.train(training)
 
 # %% ../nbs/11_model.ipynb #910010d4
 class Float32Forward:
-    "Mixin: run `forward` in float32 with autocast off, whatever precision the rest of the model runs in"
+    "Mixin: run `forward` in float32 with autocast off, whatever precision the rest of a model uses"
     def forward(self, x):
         with torch.autocast(x.device.type, enabled=False): return super().forward(x.float())
 
+# %% ../nbs/11_model.ipynb #b0fc6cf5
 class Float32Linear(Float32Forward, nn.Linear): "`nn.Linear` that always computes in float32"
-class Float32SigmoidRange(Float32Forward, SigmoidRange): "`SigmoidRange` that always computes in float32"
+
+# %% ../nbs/11_model.ipynb #ad17c728
+class Float32SigmoidRange(Float32Forward, SigmoidRange):
+    "`SigmoidRange` that always computes in float32"
 
 # %% ../nbs/11_model.ipynb #944b63c6
 def face_head(nf:int, # features of the body's output
@@ -100,59 +117,55 @@ def face_head(nf:int, # features of the body's output
              lin_ftrs=(512, 16), # hidden layer sizes; the last one is `embed`
              ps=(0.5, 0.5), # dropout before each hidden layer
              y_range=None, # (lo, hi): squash outputs into this range with a sigmoid
-             concat_pool:bool=True, # average and max pooling (2·nf features), as in the fastai v1 write-up
+             concat_pool:bool=True, # average and max pooling (2·nf features), as in the v1 write-up
             )->nn.Sequential:
-    "The fastai v1 write-up's head: pool, flatten, [BN, Dropout, Linear, ReLU] per hidden layer, Linear to `n_out`"
+    "Pool, flatten, [BN, Dropout, Linear, ReLU] per hidden layer, Linear to `n_out`: the v1 head"
     ps = list(ps) if isinstance(ps, (list, tuple)) else [ps] * len(lin_ftrs)
-    if len(ps) != len(lin_ftrs): raise ValueError(f"ps={ps} needs one dropout per hidden layer {list(lin_ftrs)}")
-    n, layers = nf * (2 if concat_pool else 1), [('pool', AdaptiveConcatPool2d() if concat_pool else nn.AdaptiveAvgPool2d(1)), ('flatten', Flatten())]
+    if len(ps) != len(lin_ftrs):
+        raise ValueError(f"ps={ps} needs one dropout per hidden layer {list(lin_ftrs)}")
+    pool = AdaptiveConcatPool2d() if concat_pool else nn.AdaptiveAvgPool2d(1)
+    n, layers = nf * (2 if concat_pool else 1), [('pool', pool), ('flatten', Flatten())]
     for i, (f, p) in enumerate(zip(lin_ftrs, ps), 1):
         last = i == len(lin_ftrs)
-        layers += [(f'bn{i}', nn.BatchNorm1d(n)), (f'drop{i}', nn.Dropout(p)), (f'fc{i}', nn.Linear(n, f)),
+        layers += [(f'bn{i}', nn.BatchNorm1d(n)), (f'drop{i}', nn.Dropout(p)),
+                   (f'fc{i}', nn.Linear(n, f)),
                    ('embed' if last else f'act{i}', nn.ReLU(inplace=not last))]
         n = f
-    layers.append(('out', Float32Linear(n, n_out))) # float32 even under autocast (see `Float32Forward`)
+    layers.append(('out', Float32Linear(n, n_out))) # float32 under autocast (see `Float32Forward`)
     if y_range is not None: layers.append(('range', Float32SigmoidRange(*y_range)))
     return nn.Sequential(OrderedDict(layers))
 
-# %% ../nbs/11_model.ipynb #1d32fac9
-class WeightsMismatchError(ValueError):
-    "Weights that do not fit the model they are loaded into"
-
-def _mismatch(model, state)->str:
-    "What does not fit: missing, unexpected and differently shaped weights, a few of each by name"
-    own = model.state_dict()
-    missing, unexpected = [k for k in own if k not in state], [k for k in state if k not in own]
-    shapes = [f"{k}: {tuple(state[k].shape)} in the weights, {tuple(own[k].shape)} in the model"
-              for k in own if k in state and hasattr(state[k], 'shape') and state[k].shape != own[k].shape]
-    some = lambda l, sep=', ': sep.join(l[:3]) + (f'{sep}...' if len(l) > 3 else '')
-    parts = [f"{len(missing)} missing ({some(missing)})" if missing else '',
-             f"{len(unexpected)} unexpected ({some(unexpected)})" if unexpected else '',
-             f"{len(shapes)} of another shape ({some(shapes, '; ')})" if shapes else '']
-    return '; '.join(p for p in parts if p)
-
 # %% ../nbs/11_model.ipynb #bd5f57e0
 class FaceModel(nn.Module):
-    "A CNN body and one `face_head` per head of `task` (outputs concatenated); settings kept in `config`"
+    "A CNN body and one `face_head` per head of `task` (outputs concatenated); settings in `config`"
     task_name = None # the subclasses' fixed task
     def __init__(self, arch='resnet34', pretrained:bool=True,
                  task=None, # a `FaceTask` or its name (default: the class's own)
-                 lin_ftrs=(512, 16), ps=(0.5, 0.5), y_range=None, concat_pool:bool=True): # see `face_head`
+                 lin_ftrs=(512, 16), ps=(0.5, 0.5), y_range=None,
+                 concat_pool:bool=True): # see `face_head`
         super().__init__()
         self.task = get_task(task or self.task_name)
-        if self.task_name and self.task.name != self.task_name: raise ValueError(f"{type(self).__name__} predicts {self.task_name}, not {self.task.name}")
+        if self.task_name and self.task.name != self.task_name:
+            raise ValueError(f"{type(self).__name__} predicts {self.task_name}, "
+                             f"not {self.task.name}")
         tup = lambda v: tuple(v) if isinstance(v, (list, tuple)) else v
-        self.config = dict(arch=arch_name(arch), pretrained=pretrained, task=self.task.name, lin_ftrs=tup(lin_ftrs),
-                           ps=tup(ps), y_range=tup(y_range), concat_pool=concat_pool)
+        self.config = dict(arch=arch_name(arch), pretrained=pretrained, task=self.task.name,
+                           lin_ftrs=tup(lin_ftrs), ps=tup(ps), y_range=tup(y_range),
+                           concat_pool=concat_pool)
         self.body = face_body(arch, pretrained)
         nf = body_features(self.body)
         for h in self.task.heads:
-            self.add_module(h.name, face_head(nf, h.n_out, lin_ftrs, ps, y_range if h.ranged else None, concat_pool))
-        self.saved_config = None # what `load_model` read with the weights (image size, normalisation, ...)
-    def forward(self, x):
-        f = self.body(x)
-        out = torch.cat([getattr(self, h.name)(f) for h in self.task.heads], dim=1)
-        return out.squeeze(-1) if out.shape[-1] == 1 else out
+            y_rng = y_range if h.ranged else None
+            self.add_module(h.name, face_head(nf, h.n_out, lin_ftrs, ps, y_rng, concat_pool))
+        self.saved_config = None # what `load_model` read with the weights (image size, stats, ...)
+
+# %% ../nbs/11_model.ipynb #434a0adf
+@patch
+def forward(self:FaceModel, x):
+    "Each head's outputs from the body's features, side by side; `(bs,)` for a single output"
+    f = self.body(x)
+    out = torch.cat([getattr(self, h.name)(f) for h in self.task.heads], dim=1)
+    return out.squeeze(-1) if out.shape[-1] == 1 else out
 
 # %% ../nbs/11_model.ipynb #681a4935
 @patch
@@ -160,19 +173,16 @@ def describe(self:FaceModel)->str:
     "The class and its settings, as one line"
     return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config.items())})"
 
-@patch
-def load_state_dict(self:FaceModel, state_dict, strict:bool=True, assign:bool=False):
-    "`nn.Module.load_state_dict`, failing with what does not fit rather than PyTorch's key lists"
-    try: return nn.Module.load_state_dict(self, state_dict, strict=strict, assign=assign)
-    except RuntimeError:
-        raise WeightsMismatchError(f"these weights do not fit {self.describe()}: {_mismatch(self, state_dict)}. "
-                                   "Were they saved from another arch or head size?") from None
-
 # %% ../nbs/11_model.ipynb #43822f54
 class AgeModel(FaceModel): "A CNN body and the age head: output of shape `(bs,)`"; task_name = 'age'
-class GenderModel(FaceModel): "A CNN body and a gender head: male and female logits, `(bs, 2)`"; task_name = 'gender'
+
+# %% ../nbs/11_model.ipynb #a1e573ae
+class GenderModel(FaceModel):
+    "A CNN body and a gender head: male and female logits, `(bs, 2)`"; task_name = 'gender'
+
+# %% ../nbs/11_model.ipynb #b7465e9e
 class AgeGenderModel(FaceModel):
-    "One body, an age head (`head`) and a gender head (`gender_head`); output `(bs, 3)`: age, male logit, female logit"
+    "One body, an age head (`head`), a gender head (`gender_head`); `(bs, 3)`: age, 2 gender logits"
     task_name = 'age_gender'
 
 # %% ../nbs/11_model.ipynb #7593989b
@@ -184,17 +194,47 @@ def face_model(task, # a `FaceTask` or its name
     cls = next((c for c in FaceModel.__subclasses__() if c.task_name == task.name), FaceModel)
     return cls(arch, pretrained, task=task, **kwargs)
 
+# %% ../nbs/11_model.ipynb #1d32fac9
+class WeightsMismatchError(ValueError):
+    "Weights that do not fit the model they are loaded into"
+
+# %% ../nbs/11_model.ipynb #0755cc42
+def _mismatch(model, state)->str:
+    "What does not fit: missing, unexpected and differently shaped weights, a few of each by name"
+    own = model.state_dict()
+    missing, unexpected = [k for k in own if k not in state], [k for k in state if k not in own]
+    differ = lambda k: k in state and hasattr(state[k], 'shape') and state[k].shape != own[k].shape
+    shapes = [f"{k}: {tuple(state[k].shape)} in the weights, {tuple(own[k].shape)} in the model"
+              for k in own if differ(k)]
+    some = lambda l, sep=', ': sep.join(l[:3]) + (f'{sep}...' if len(l) > 3 else '')
+    parts = [f"{len(missing)} missing ({some(missing)})" if missing else '',
+             f"{len(unexpected)} unexpected ({some(unexpected)})" if unexpected else '',
+             f"{len(shapes)} of another shape ({some(shapes, '; ')})" if shapes else '']
+    return '; '.join(p for p in parts if p)
+
+# %% ../nbs/11_model.ipynb #d93b208f
+@patch
+def load_state_dict(self:FaceModel, state_dict, strict:bool=True, assign:bool=False):
+    "`nn.Module.load_state_dict`, failing with what does not fit rather than PyTorch's key lists"
+    try: return nn.Module.load_state_dict(self, state_dict, strict=strict, assign=assign)
+    except RuntimeError:
+        raise WeightsMismatchError(f"these weights do not fit {self.describe()}: "
+                                   f"{_mismatch(self, state_dict)}. "
+                                   "Were they saved from another arch or head size?") from None
+
 # %% ../nbs/11_model.ipynb #994bca38
 def _blocks(body:nn.Module)->list:
-    "The body's top-level blocks (descending through single wrappers), trailing parameter-free ones dropped"
+    "The body's top-level blocks (through single wrappers), trailing parameter-free ones dropped"
     kids = list(body.children())
     while len(kids) == 1 and list(kids[0].children()): kids = list(kids[0].children())
     while kids and not any(True for _ in kids[-1].parameters()): kids.pop()
     return kids
 
+# %% ../nbs/11_model.ipynb #0aff0e91
 def face_splitter(model:nn.Module)->list:
     "Three parameter groups: early body, late body, head(s)"
     blocks = _blocks(model.body)
     cut = max(1, min(len(blocks) - 1, round(len(blocks) * 3 / 4)))
     heads = [p for n, c in model.named_children() if n != 'body' for p in c.parameters()]
-    return [[p for b in blocks[:cut] for p in b.parameters()], [p for b in blocks[cut:] for p in b.parameters()], heads]
+    params = lambda bs: [p for b in bs for p in b.parameters()]
+    return [params(blocks[:cut]), params(blocks[cut:]), heads]

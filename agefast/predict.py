@@ -25,9 +25,12 @@ def _model_size_stats(m)->tuple:
     "The model, image size and normalisation of a Learner or a loaded model"
     if isinstance(m, Learner): return m.model, m.dls.size, imagenet_stats
     cfg = getattr(m, 'saved_config', None)
-    if cfg is None: raise ValueError("a model needs its size and normalisation: load it with load_model, or pass a Learner")
+    if cfg is None:
+        raise ValueError("a model needs its size and normalisation: "
+                         "load it with load_model, or pass a Learner")
     return m, cfg['size'], (cfg['mean'], cfg['std'])
 
+# %% ../nbs/15_predict.ipynb #d7e86516
 def _to_batch(arrays, stats, device)->torch.Tensor:
     "uint8 HxWx3 arrays to a normalised float batch on `device` (moved as uint8: 4x fewer bytes)"
     x = torch.from_numpy(np.stack(arrays)).to(device).permute(0, 3, 1, 2).float() / 255
@@ -37,11 +40,12 @@ def _to_batch(arrays, stats, device)->torch.Tensor:
 # %% ../nbs/15_predict.ipynb #56b7baa8
 @torch.no_grad()
 def predict_crops(model, crops:list, bs:int=64)->list:
-    "Each face crop's predictions (its task's columns: `pred_age`, `pred_gender`, `p_female`...), a dict per crop"
+    "A dict per face crop: its predictions (the task's columns: `pred_age`, `pred_gender`...)"
     m, size, stats = _model_size_stats(model)
     m = m.eval(); dev = next(m.parameters()).device
     arrays = [c if isinstance(c, np.ndarray) else model_input(c, size) for c in crops]
-    parts = [m.task.decode(m(_to_batch(arrays[i:i + bs], stats, dev)).float()) for i in range(0, len(arrays), bs)]
+    parts = [m.task.decode(m(_to_batch(arrays[i:i + bs], stats, dev)).float())
+             for i in range(0, len(arrays), bs)]
     if not parts: return []
     cols = {k: torch.cat([p[k] for p in parts]).cpu().tolist() for k in parts[0]}
     return [dict(zip(cols, v)) for v in zip(*cols.values())]
@@ -54,7 +58,8 @@ def predict_faces(img, model, detector:str='dlib', whole_image:bool=False)->list
     if not boxes:
         if not whole_image:
             name = img if isinstance(img, (str, Path)) else 'the image'
-            warnings.warn(f"no face found in {name}; pass whole_image=True to use the whole picture")
+            warnings.warn(f"no face found in {name}; "
+                          "pass whole_image=True to use the whole picture")
             return []
         boxes, crops = [(0, 0, im.width, im.height)], [im]
     else: crops = [crop_face(im, b) for b in boxes]
@@ -80,9 +85,10 @@ def show_prediction(img, preds:list, ax=None, figsize=(6, 6)):
 
 # %% ../nbs/15_predict.ipynb #8f77d191
 def photo_table(items)->pd.DataFrame:
-    "A table with a `path` column from a folder, an image file, a list of files/folders, a CSV or a DataFrame"
+    "A table with a `path` column from a folder, image, CSV, table, or list of files and folders"
     if isinstance(items, pd.DataFrame):
-        if 'path' not in items: raise ValueError(f"the table has no 'path' column (columns: {list(items.columns)})")
+        if 'path' not in items:
+            raise ValueError(f"the table has no 'path' column (columns: {list(items.columns)})")
         return items.reset_index(drop=True)
     paths = []
     for o in ([items] if isinstance(items, (str, Path)) else items):
@@ -93,6 +99,7 @@ def photo_table(items)->pd.DataFrame:
         else: raise FileNotFoundError(f"{o}: no such file or folder")
     return pd.DataFrame({'path': [str(p) for p in paths]})
 
+# %% ../nbs/15_predict.ipynb #5bd99a5e
 def _faces_of(path, size:int, detect:bool, detector:str, whole_image:bool)->tuple:
     "(boxes, model-sized uint8 crops, reason) for one photo; reason is '' when faces were found"
     try: im = open_image(path)
@@ -113,8 +120,25 @@ def _table(t:pd.DataFrame, rows:list)->pd.DataFrame:
     res = res.reindex(columns=[*t.columns, 'face', *_BOX, *preds, 'error'])
     return res.astype({c: 'Int64' for c in ('face', *_BOX, 'pred_gender') if c in res})
 
+# %% ../nbs/15_predict.ipynb #8aea1d12
+def _face_rows(pending:list, model, bs:int)->list:
+    "Rows of the `pending` `(row, boxes, crops, reason)`: one per face, or one giving the reason"
+    preds = iter(predict_crops(model, [c for _, _, crops, _ in pending for c in crops], bs=bs))
+    rows = []
+    for row, boxes, _, reason in pending:
+        if reason: rows.append({**row, 'face': np.nan, 'error': reason})
+        rows.extend({**row, 'face': j, **dict(zip(_BOX, b)), **next(preds), 'error': ''}
+                    for j, b in enumerate(boxes))
+    return rows
+
+# %% ../nbs/15_predict.ipynb #3b6f2d77
+def _in_chunks(ex, f, items:list, chunk:int):
+    "`f` over `items` in executor `ex`, in order, one chunk of `chunk` items in flight at a time"
+    return (r for i in range(0, len(items), chunk)
+            for r in ex.map(f, items[i:i + chunk], chunksize=8))
+
 # %% ../nbs/15_predict.ipynb #b7b134e2
-def predict_files(items, # folder, file(s), CSV or DataFrame with a `path` column (see `photo_table`)
+def predict_files(items, # folder, file(s), CSV or table with a `path` column (see `photo_table`)
                   model, # a Learner, or a model from `load_model`
                   detect:bool=True, # find faces; False: every image is a face crop already
                   detector:str='dlib', # see `find_faces`
@@ -122,43 +146,45 @@ def predict_files(items, # folder, file(s), CSV or DataFrame with a `path` colum
                   out=None, # write the result to this CSV (atomically) too
                   bs:int=64, # faces per model batch
                   chunk:int=512, # photos opened per step (bounds memory)
-                  n_workers:int=defaults.cpus, # processes opening photos and finding faces (0: this process)
+                  n_workers:int=defaults.cpus, # processes to read photos, find faces (0: serial)
                   device=None, # default: the GPU if there is one
                   progress:bool=True)->pd.DataFrame:
-    "One row per face (`face`, box, the model's predictions), or per photo with the `error` that stopped it"
+    "One row per face (`face`, box, predictions), or per photo with the `error` that stopped it"
     t = photo_table(items)
     m, size, stats = _model_size_stats(model)
     m.to(device or default_device())
     find = partial(_faces_of, size=size, detect=detect, detector=detector, whole_image=whole_image)
-    rows, pending, n_crops = [], [], 0
-    def flush(): # predict the crops of the photos read so far, in batches, and add their rows
-        preds = iter(predict_crops(model, [c for _, _, crops, _ in pending for c in crops], bs=bs))
-        for row, boxes, _, reason in pending:
-            if reason: rows.append({**row, 'face': np.nan, 'error': reason})
-            rows.extend({**row, 'face': j, **dict(zip(_BOX, b)), **next(preds), 'error': ''} for j, b in enumerate(boxes))
-        pending.clear()
-    paths = list(t['path'])
+    rows, pending, n_crops, paths = [], [], 0, list(t['path'])
     with ProcessPoolExecutor(min(n_workers, len(paths))) as ex:
-        # one chunk of photos in flight at a time: memory stays bounded however many photos there are
-        found = (f for i in range(0, len(paths), chunk) for f in ex.map(find, paths[i:i + chunk], chunksize=8))
-        for (_, row), f in zip(t.iterrows(), progress_bar(found, total=len(paths)) if progress and paths else found):
+        found = _in_chunks(ex, find, paths, chunk)
+        if progress and paths: found = progress_bar(found, total=len(paths))
+        for (_, row), f in zip(t.iterrows(), found):
             pending.append((row, *f)); n_crops += len(f[1])
-            if n_crops >= chunk: flush(); n_crops = 0
-    flush()
+            if n_crops >= chunk: rows += _face_rows(pending, model, bs); pending, n_crops = [], 0
+    rows += _face_rows(pending, model, bs)
     res = _table(t, rows)
     if out is not None: save_csv(res, out, index=False)
     return res
 
+# %% ../nbs/15_predict.ipynb #93ba0d9a
+def _template_dls(model, path, bs:int, num_workers:int|None):
+    "Un-augmented DataLoaders at `model`'s saved size, made from the image at `path`, for `test_dl`"
+    task = model.task
+    labels = {c: 0. for c in task.cols}
+    d = pd.DataFrame({'path': [path] * 2, **labels, 'split': ['train', 'valid']})
+    return face_dls(d, task, size=model.saved_config['size'], bs=bs, aug=False,
+                    num_workers=num_workers, device=next(model.parameters()).device)
+
 # %% ../nbs/15_predict.ipynb #e475bbc2
 def model_learner(model, df:pd.DataFrame, bs:int=64, num_workers:int|None=None, k:int=5)->Learner:
-    "A `Learner` for predicting with a model from `load_model` on the rows of `df` (with `dls.test_dl`)"
+    "A `Learner` to predict with a model from `load_model` on the rows of `df` (with `dls.test_dl`)"
     cfg = getattr(model, 'saved_config', None)
-    if cfg is None: raise ValueError("model_learner needs a model from load_model (it reads the size and normalisation saved with it)")
+    if cfg is None: raise ValueError("model_learner needs a model from load_model "
+                                     "(it reads the size and normalisation saved with it)")
     if [list(cfg['mean']), list(cfg['std'])] != [list(map(float, v)) for v in imagenet_stats]:
-        raise ValueError("the model was saved with non-ImageNet normalisation, which face_dls does not support")
-    if 'path' not in df or not len(df): raise ValueError("model_learner needs a table with a 'path' column and at least one row")
-    task = model.task
-    # the DataLoaders are a template for `test_dl` only: one readable image and placeholder labels make them
-    d = pd.DataFrame({'path': [df['path'].iloc[0]] * 2, **{c: 0. for c in task.cols}, 'split': ['train', 'valid']})
-    dls = face_dls(d, task, size=cfg['size'], bs=bs, aug=False, num_workers=num_workers, device=next(model.parameters()).device)
-    return Learner(dls, model, loss_func=task.loss(), metrics=task.metrics(k))
+        raise ValueError("the model was saved with non-ImageNet normalisation, "
+                         "which face_dls does not support")
+    if 'path' not in df or not len(df):
+        raise ValueError("model_learner needs a table with a 'path' column and at least one row")
+    dls = _template_dls(model, df['path'].iloc[0], bs, num_workers)
+    return Learner(dls, model, loss_func=model.task.loss(), metrics=model.task.metrics(k))

@@ -13,67 +13,87 @@ from PIL import Image
 import agefast
 from fastcore.basics import patch
 from .core import *
-from .embeddings import get_embeddings, embedding_layer, DEFAULT_LAYER
-from .faces import find_faces, crop_face
+from .embeddings import get_embeddings, embedding_layer, embed_photo, DEFAULT_LAYER
 from .export import weights_fingerprint
 
 # %% auto #0
-__all__ = ['DEFAULT_TREES', 'DEFAULT_SEARCH_K', 'IndexFileError', 'sidecar_path', 'FaceIndex', 'embed_photo', 'age_agreement']
+__all__ = ['DEFAULT_TREES', 'DEFAULT_SEARCH_K', 'IndexFileError', 'sidecar_path', 'FaceIndex', 'age_agreement']
 
 # %% ../nbs/17_similarity.ipynb #bd5e4e97
 DEFAULT_TREES = 10 # measured in benchmarks/similarity.py: see "Choosing n_trees and search_k" below
-DEFAULT_SEARCH_K = 1000 # nodes inspected for k=10 (scaled with the number asked for); None: Annoy's own, n x n_trees
+DEFAULT_SEARCH_K = 1000 # nodes inspected for k=10, scaled for more; None: Annoy's own, n x n_trees
 
+# %% ../nbs/17_similarity.ipynb #58f86197
 class IndexFileError(ValueError):
     "An index file that is missing its sidecar, damaged, or made for another model"
 
+# %% ../nbs/17_similarity.ipynb #40fe8386
 def sidecar_path(path)->Path:
     "The sidecar JSON of the index at `path` (`faces.ann` -> `faces.json`)"
     return Path(path).with_suffix('.json')
 
+# %% ../nbs/17_similarity.ipynb #78e396cf
 def _model_info(model)->dict:
     if model is None: return {}
-    return dict(fingerprint=weights_fingerprint(model), model=type(model).__name__, arch=getattr(model, 'config', {}).get('arch'))
+    arch = getattr(model, 'config', {}).get('arch')
+    return dict(fingerprint=weights_fingerprint(model), model=type(model).__name__, arch=arch)
 
 # %% ../nbs/17_similarity.ipynb #7580dd3a
 def _float32(a)->np.ndarray:
-    "`a` (array, list, or tensor on any device, in any float type, with or without grad) as float32 NumPy"
+    "`a` (array, list, or tensor on any device, any float type, with grad or not) as float32 NumPy"
     if isinstance(a, torch.Tensor): a = a.detach().float().cpu()
     return np.asarray(a, dtype=np.float32)
 
+# %% ../nbs/17_similarity.ipynb #39a24ef2
 class FaceIndex:
-    "An Annoy index over face embeddings with each item's metadata (`meta`) and how it was built (`info`)"
+    "An Annoy index of face embeddings, each item's metadata (`meta`) and how it was built (`info`)"
     def __init__(self, ann:AnnoyIndex, meta:pd.DataFrame, info:dict, path=None):
         self.ann, self.meta, self.info, self.path = ann, meta.reset_index(drop=True), info, path
 
-    @classmethod
-    def build(cls, embeddings, # (n, d) array, row i for meta row i
-              meta:pd.DataFrame, # a row per embedding: path, age, gender, ...
-              metric:str='angular', n_trees:int=DEFAULT_TREES,
-              layer:str=DEFAULT_LAYER, # the layer the embeddings came from (recorded)
-              model=None, # the model they came from: its weights' fingerprint is recorded
-              seed:int=42, n_jobs:int=-1):
-        "Build an index over `embeddings` (all threads); keep `meta` and a record of how"
-        emb = _float32(embeddings)
-        if emb.ndim != 2 or not len(emb): raise ValueError(f"embeddings must be a non-empty 2-d array, not shape {emb.shape}")
-        if len(meta) != len(emb): raise ValueError(f"{len(emb)} embeddings but {len(meta)} metadata rows")
-        if not np.isfinite(emb).all(): raise ValueError(f"{(~np.isfinite(emb).all(1)).sum()} embeddings contain NaN or inf")
-        ann = AnnoyIndex(emb.shape[1], metric); ann.set_seed(seed)
-        t0 = time.perf_counter()
-        for i, v in enumerate(emb): ann.add_item(i, v)
-        ann.build(n_trees, n_jobs=n_jobs)
-        info = dict(format='agefast-face-index', format_version=1, n_items=len(emb), dim=emb.shape[1], metric=metric,
-                    n_trees=n_trees, search_k=DEFAULT_SEARCH_K, layer=layer, seed=seed, **_model_info(model),
-                    build_seconds=round(time.perf_counter() - t0, 3), agefast_version=agefast.__version__,
-                    built=datetime.now(timezone.utc).isoformat(timespec='seconds'))
-        return cls(ann, meta, info)
-
     def __len__(self): return self.info['n_items']
-    def __repr__(self): return f"FaceIndex({len(self):,} faces, {self.info['dim']}-d {self.info['metric']}, {self.info['n_trees']} trees, layer {self.info['layer']!r})"
+    def __repr__(self):
+        i = self.info
+        return (f"FaceIndex({len(self):,} faces, {i['dim']}-d {i['metric']}, {i['n_trees']} trees, "
+                f"layer {i['layer']!r})")
+
+# %% ../nbs/17_similarity.ipynb #2e1f527a
+def _embedding_matrix(embeddings, n:int)->np.ndarray:
+    "`embeddings` as a float32 (`n`, d) array; `ValueError` unless 2-d, `n` rows and finite"
+    emb = _float32(embeddings)
+    if emb.ndim != 2 or not len(emb):
+        raise ValueError(f"embeddings must be a non-empty 2-d array, not shape {emb.shape}")
+    if n != len(emb): raise ValueError(f"{len(emb)} embeddings but {n} metadata rows")
+    if not np.isfinite(emb).all():
+        raise ValueError(f"{(~np.isfinite(emb).all(1)).sum()} embeddings contain NaN or inf")
+    return emb
+
+# %% ../nbs/17_similarity.ipynb #b024b8cf
+@patch(cls_method=True)
+def build(cls:FaceIndex, embeddings, # (n, d) array, row i for meta row i
+          meta:pd.DataFrame, # a row per embedding: path, age, gender, ...
+          metric:str='angular', n_trees:int=DEFAULT_TREES,
+          layer:str=DEFAULT_LAYER, # the layer the embeddings came from (recorded)
+          model=None, # the model they came from: its weights' fingerprint is recorded
+          seed:int=42, n_jobs:int=-1):
+    "Build an index over `embeddings` (all threads); keep `meta` and a record of how"
+    emb = _embedding_matrix(embeddings, len(meta))
+    ann = AnnoyIndex(emb.shape[1], metric); ann.set_seed(seed)
+    t0 = time.perf_counter()
+    for i, v in enumerate(emb): ann.add_item(i, v)
+    ann.build(n_trees, n_jobs=n_jobs)
+    info = dict(format='agefast-face-index', format_version=1, n_items=len(emb), dim=emb.shape[1],
+                metric=metric, n_trees=n_trees, search_k=DEFAULT_SEARCH_K, layer=layer, seed=seed,
+                **_model_info(model), build_seconds=round(time.perf_counter() - t0, 3),
+                agefast_version=agefast.__version__,
+                built=datetime.now(timezone.utc).isoformat(timespec='seconds'))
+    return cls(ann, meta, info)
+
+# %% ../nbs/17_similarity.ipynb #8a7243d4
+def _meta_json(meta:pd.DataFrame)->dict:
+    "`meta` as JSON's columns and rows"
+    return json.loads(meta.to_json(orient='split', index=False))
 
 # %% ../nbs/17_similarity.ipynb #6d0342bd
-def _meta_json(meta:pd.DataFrame)->dict: return json.loads(meta.to_json(orient='split', index=False))
-
 @patch
 def save(self:FaceIndex, path)->Path:
     "Write `path` (.ann) and its sidecar (.json) atomically; returns `path`"
@@ -82,117 +102,156 @@ def save(self:FaceIndex, path)->Path:
     with atomic_path(path) as tmp:
         self.ann.save(str(tmp))
         info = {**self.info, 'ann_bytes': tmp.stat().st_size, 'ann_md5': file_md5(tmp)}
-        with atomic_write(sidecar_path(path)) as f: # renamed before the .ann is: an old .ann fails the size/MD5 check
+        # the sidecar is renamed before the .ann is: an old .ann fails the size/MD5 check
+        with atomic_write(sidecar_path(path)) as f:
             json.dump({'info': info, 'meta': _meta_json(self.meta)}, f)
     self.info, self.path = info, path
     return path
 
-# %% ../nbs/17_similarity.ipynb #fa7d2d21
+# %% ../nbs/17_similarity.ipynb #e8e430a6
 def _read_sidecar(path:Path)->tuple:
     side = sidecar_path(path)
-    if not side.is_file(): raise IndexFileError(f"{path}: its sidecar {side.name} is missing (an index is the .ann file and the .json that FaceIndex.save writes beside it)")
+    if not side.is_file():
+        raise IndexFileError(f"{path}: its sidecar {side.name} is missing (an index is the .ann "
+                             "file and the .json that FaceIndex.save writes beside it)")
     try:
         d = json.loads(side.read_text())
         info, meta = d['info'], pd.DataFrame(d['meta']['data'], columns=d['meta']['columns'])
-    except (ValueError, KeyError, TypeError) as e: raise IndexFileError(f"{side}: not an agefast index sidecar ({type(e).__name__}: {e})") from None
-    if info.get('format') != 'agefast-face-index': raise IndexFileError(f"{side}: not an agefast index sidecar")
+    except (ValueError, KeyError, TypeError) as e:
+        msg = f"{side}: not an agefast index sidecar ({type(e).__name__}: {e})"
+        raise IndexFileError(msg) from None
+    if info.get('format') != 'agefast-face-index':
+        raise IndexFileError(f"{side}: not an agefast index sidecar")
     return info, meta
 
+# %% ../nbs/17_similarity.ipynb #1cdc26ab
+@patch
+def check_model(self:FaceIndex, model):
+    "Raise `IndexFileError` unless `model`'s weights are those the index's embeddings came from"
+    want, name = self.info.get('fingerprint'), self.path or 'this index'
+    if want is None: raise IndexFileError(f"{name}: built without a model fingerprint; cannot "
+                                          f"check that {type(model).__name__} made its embeddings")
+    got = weights_fingerprint(model)
+    if got != want: raise IndexFileError(f"{name}: built from embeddings of another model (weights "
+                                         f"fingerprint {want[:12]}..., this model's {got[:12]}...)")
+
+# %% ../nbs/17_similarity.ipynb #e5d42a64
+def _check_ann(path:Path, info:dict, verify:bool=False):
+    "Raise `IndexFileError` when the index file at `path` is not the one `info` describes"
+    size = path.stat().st_size
+    if size != info['ann_bytes']:
+        raise IndexFileError(f"{path}: {size:,} bytes but its sidecar says {info['ann_bytes']:,} "
+                             "(truncated, or not the index this sidecar describes)")
+    if verify and file_md5(path) != info['ann_md5']:
+        raise IndexFileError(f"{path}: contents differ from the index its sidecar describes (MD5)")
+
+# %% ../nbs/17_similarity.ipynb #fa7d2d21
 @patch(cls_method=True)
 def load(cls:FaceIndex, path, model=None, verify:bool=False)->FaceIndex:
-    "Open (memory-map) the index at `path`; refuse a damaged pair, and a `model` other than the one that made it"
+    "Open (memory-map) the index at `path`; refuse a damaged pair, and a `model` other than its own"
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such index file")
     info, meta = _read_sidecar(path)
-    size = path.stat().st_size
-    if size != info['ann_bytes']: raise IndexFileError(f"{path}: {size:,} bytes but its sidecar says {info['ann_bytes']:,} (truncated, or not the index this sidecar describes)")
-    if verify and file_md5(path) != info['ann_md5']: raise IndexFileError(f"{path}: contents differ from the index its sidecar describes (MD5)")
-    ann = AnnoyIndex(info['dim'], info['metric'])
+    _check_ann(path, info, verify)
+    n, ann = info['n_items'], AnnoyIndex(info['dim'], info['metric'])
     try: ann.load(str(path)) # memory-mapped
     except OSError as e: raise IndexFileError(f"{path}: Annoy cannot open it ({e})") from None
-    if ann.get_n_items() != info['n_items'] or len(meta) != info['n_items']: raise IndexFileError(f"{path}: {ann.get_n_items()} items, sidecar lists {len(meta)}")
+    if ann.get_n_items() != n or len(meta) != n:
+        raise IndexFileError(f"{path}: {ann.get_n_items()} items, sidecar lists {len(meta)}")
     idx = cls(ann, meta, info, path)
     if model is not None: idx.check_model(model)
     return idx
 
-@patch
-def check_model(self:FaceIndex, model):
-    "Raise `IndexFileError` unless `model`'s weights are those the index's embeddings came from"
-    want = self.info.get('fingerprint')
-    if want is None: raise IndexFileError(f"{self.path or 'this index'}: built without a model fingerprint; cannot check that {type(model).__name__} made its embeddings")
-    got = weights_fingerprint(model)
-    if got != want: raise IndexFileError(f"{self.path or 'this index'}: built from embeddings of another model (weights fingerprint {want[:12]}..., this model's {got[:12]}...)")
-
-# %% ../nbs/17_similarity.ipynb #ed32aec8
-def embed_photo(learn, img, detect:bool=True, detector:str='dlib', layer=None)->np.ndarray:
-    "The embedding of the largest face in `img` (the whole image if `detect=False`)"
-    im = open_image(img)
-    if detect:
-        boxes = find_faces(im, detector)
-        if not boxes: raise ValueError(f"{img if isinstance(img, (str, Path)) else 'the image'}: no face found (pass detect=False if it is a face crop already)")
-        im = crop_face(im, boxes[0])
-    return get_embeddings(learn, [im], layer=layer, progress=False)[0]
-
+# %% ../nbs/17_similarity.ipynb #a01cec79
 def _gender_code(g):
+    "`g` as 0/1 from GENDERS' words or numbers; None stays None"
     if g is None or g in (0, 1): return g
     if g in GENDERS: return GENDERS.index(g)
     raise ValueError(f"gender={g!r}: expected 0/1 or one of {GENDERS}")
 
-# %% ../nbs/17_similarity.ipynb #2715517d
+# %% ../nbs/17_similarity.ipynb #c7b03814
 @patch
-def query(self:FaceIndex, q, # vector, item number, or photo (path / image) with `learn`
-           k:int=10, search_k:int|None=None, # Annoy's search_k for 10 results, scaled for more (None: the index's default)
-           gender=None, age=None, # filters: 'male'/'female' (or 0/1), and (lo, hi) inclusive
-           exclude=(), # item numbers to leave out (the query item itself always is)
-           learn=None, detect:bool=True, detector:str='dlib')->pd.DataFrame:
-    "The `k` nearest faces to `q`: rank, item, distance and metadata"
-    skip = set(exclude)
+def _query_vector(self:FaceIndex, q, learn=None, detect:bool=True, detector:str='dlib')->tuple:
+    "`q` (vector, item number, or photo with `learn`) as `(vector, the items that are q)`"
     if isinstance(q, (int, np.integer)):
         if not 0 <= q < len(self): raise IndexError(f"item {q} not in an index of {len(self)}")
-        v = self.ann.get_item_vector(int(q)); skip.add(int(q))
-    elif isinstance(q, (np.ndarray, torch.Tensor, list)) and np.ndim(q) == 1: v = _float32(q)
-    else:
-        if learn is None: raise ValueError("a photo query needs the `learn` whose model made the index's embeddings")
-        self.check_model(learn.model)
-        v = embed_photo(learn, q, detect, detector, self.info['layer'])
-        if isinstance(q, (str, Path)): skip |= set(np.flatnonzero(self.meta['path'].astype(str) == str(q)))
-    if len(v) != self.info['dim']: raise ValueError(f"a {len(v)}-d query, but the index holds {self.info['dim']}-d embeddings")
-    g, sk = _gender_code(gender), search_k if search_k is not None else self.info.get('search_k')
-    def keep(ids): # which of `ids` pass the filters (vectorised: no per-row pandas)
-        ok = ~np.isin(ids, list(skip))
-        if g is not None: ok &= self._column('gender')[ids] == g
-        if age is not None: a = self._column('age')[ids]; ok &= (a >= age[0]) & (a <= age[1])
-        return ok
-    n = min(len(self), k + len(skip))
-    while True: # widen the search until k neighbours pass the filters, or every item has been looked at
-        ids, dist = self.ann.get_nns_by_vector(v, n, search_k=-1 if sk is None else int(sk * max(1, n / 10)), include_distances=True)
-        ids, dist = np.asarray(ids, dtype=int), np.asarray(dist)
-        ok = keep(ids)
-        if ok.sum() >= k or n >= len(self): break
-        n = min(len(self), n * 4)
-    ids, dist = ids[ok][:k], dist[ok][:k]
-    res = self.meta.iloc[ids].reset_index(drop=True)
-    return pd.concat([pd.DataFrame({'rank': np.arange(1, len(ids) + 1), 'item': ids, 'distance': dist}), res], axis=1)
+        return self.ann.get_item_vector(int(q)), {int(q)}
+    if isinstance(q, (np.ndarray, torch.Tensor, list)) and np.ndim(q) == 1:
+        return _float32(q), set()
+    if learn is None:
+        raise ValueError("a photo query needs the `learn` whose model made the index's embeddings")
+    self.check_model(learn.model)
+    v = embed_photo(learn, q, detect, detector, self.info['layer'])
+    if not isinstance(q, (str, Path)): return v, set()
+    return v, set(np.flatnonzero(self.meta['path'].astype(str) == str(q)))
 
+# %% ../nbs/17_similarity.ipynb #78ce52f0
 @patch
 def _column(self:FaceIndex, c:str)->np.ndarray:
     "`meta[c]` as a float array, cached (for filters)"
     cache = self.__dict__.setdefault('_cols', {})
     if c not in cache:
-        if c not in self.meta: raise ValueError(f"cannot filter on {c!r}: the index's metadata has no such column")
+        if c not in self.meta:
+            raise ValueError(f"cannot filter on {c!r}: the index's metadata has no such column")
         cache[c] = pd.to_numeric(self.meta[c], errors='coerce').to_numpy(float)
     return cache[c]
+
+# %% ../nbs/17_similarity.ipynb #5fc48839
+@patch
+def _search_k(self:FaceIndex, search_k:int|None, n:int)->int:
+    "Annoy's `search_k` for `n` results from `search_k` for 10 (None: the index's; -1: Annoy's own)"
+    sk = search_k if search_k is not None else self.info.get('search_k')
+    return -1 if sk is None else int(sk * max(1, n / 10))
+
+# %% ../nbs/17_similarity.ipynb #534f42eb
+@patch
+def _passing(self:FaceIndex, ids:np.ndarray, skip:set, gender=None, age=None)->np.ndarray:
+    "Which of `ids` are not in `skip` and pass the filters (vectorised: no per-row pandas)"
+    ok = ~np.isin(ids, list(skip))
+    if gender is not None: ok &= self._column('gender')[ids] == gender
+    if age is not None: a = self._column('age')[ids]; ok &= (a >= age[0]) & (a <= age[1])
+    return ok
+
+# %% ../nbs/17_similarity.ipynb #2715517d
+@patch
+def query(self:FaceIndex, q, # vector, item number, or photo (path / image) with `learn`
+          k:int=10,
+          search_k:int|None=None, # Annoy's search_k for 10 results, scaled (None: the index's)
+          gender=None, age=None, # filters: 'male'/'female' (or 0/1), and (lo, hi) inclusive
+          exclude=(), # item numbers to leave out (the query item itself always is)
+          learn=None, detect:bool=True, detector:str='dlib')->pd.DataFrame:
+    "The `k` nearest faces to `q`: rank, item, distance and metadata"
+    v, me = self._query_vector(q, learn, detect, detector)
+    skip = set(exclude) | me
+    if len(v) != self.info['dim']:
+        raise ValueError(f"a {len(v)}-d query, but the index holds {self.info['dim']}-d embeddings")
+    g, n = _gender_code(gender), min(len(self), k + len(skip))
+    while True: # widen the search until k neighbours pass the filters, or every item is looked at
+        sk = self._search_k(search_k, n)
+        ids, dist = self.ann.get_nns_by_vector(v, n, search_k=sk, include_distances=True)
+        ids, dist = np.asarray(ids, dtype=int), np.asarray(dist)
+        ok = self._passing(ids, skip, g, age)
+        if ok.sum() >= k or n >= len(self): break
+        n = min(len(self), n * 4)
+    ids, dist = ids[ok][:k], dist[ok][:k]
+    res = self.meta.iloc[ids].reset_index(drop=True)
+    ranks = pd.DataFrame({'rank': np.arange(1, len(ids) + 1), 'item': ids, 'distance': dist})
+    return pd.concat([ranks, res], axis=1)
 
 # %% ../nbs/17_similarity.ipynb #a81ce255
 @patch
 def vectors(self:FaceIndex, device='cpu')->torch.Tensor:
     "Every indexed vector as an (n, d) tensor on `device` (read from the index once, then cached)"
     cache = self.__dict__.setdefault('_vecs', {})
-    if 'cpu' not in cache: cache['cpu'] = torch.tensor(np.array([self.ann.get_item_vector(i) for i in range(len(self))], dtype=np.float32))
+    if 'cpu' not in cache:
+        vs = [self.ann.get_item_vector(i) for i in range(len(self))]
+        cache['cpu'] = torch.tensor(np.array(vs, dtype=np.float32))
     if str(device) not in cache: cache[str(device)] = cache['cpu'].to(device)
     return cache[str(device)]
 
+# %% ../nbs/17_similarity.ipynb #2a9f401e
 def _exact(base:torch.Tensor, q:torch.Tensor, k:int, metric:str, chunk:int)->tuple:
+    "The `k` nearest rows of `base` to each row of `q` and their distances, `chunk` queries at once"
     ids, dists = [], []
     if metric == 'angular': base = torch.nn.functional.normalize(base, dim=1)
     for i in range(0, len(q), chunk):
@@ -204,59 +263,83 @@ def _exact(base:torch.Tensor, q:torch.Tensor, k:int, metric:str, chunk:int)->tup
         ids.append(j.cpu()); dists.append(d.cpu())
     return torch.cat(ids).numpy(), torch.cat(dists).numpy()
 
+# %% ../nbs/17_similarity.ipynb #4f0e2b11
 @patch
-def search(self:FaceIndex, vectors, k:int=10, exact='auto', search_k:int|None=None, device=None, chunk:int=1024)->tuple:
-    "`(ids, distances)`, each (n_queries, k): the `k` nearest indexed items to each row of `vectors`"
-    q = vectors.detach().float() if isinstance(vectors, torch.Tensor) else torch.as_tensor(_float32(vectors)) # stays on its device
-    if q.ndim != 2 or q.shape[1] != self.info['dim']: raise ValueError(f"queries of shape {tuple(q.shape)}, the index holds {self.info['dim']}-d embeddings")
+def search(self:FaceIndex, vectors, k:int=10, exact='auto', search_k:int|None=None, device=None,
+           chunk:int=1024)->tuple:
+    "`(ids, distances)`, each (n_queries, k): the `k` nearest items to each row of `vectors`"
+    if isinstance(vectors, torch.Tensor): q = vectors.detach().float() # stays on its device
+    else: q = torch.as_tensor(_float32(vectors))
+    metric, dim = self.info['metric'], self.info['dim']
+    if q.ndim != 2 or q.shape[1] != dim:
+        raise ValueError(f"queries of shape {tuple(q.shape)}, the index holds {dim}-d embeddings")
     k = min(k, len(self))
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
-    if exact == 'auto': exact = str(device).startswith('cuda') and self.info['metric'] in ('angular', 'euclidean')
+    if exact == 'auto':
+        exact = str(device).startswith('cuda') and metric in ('angular', 'euclidean')
     if exact:
-        if self.info['metric'] not in ('angular', 'euclidean'): raise ValueError(f"exact search supports angular and euclidean indexes, not {self.info['metric']!r}")
-        return _exact(self.vectors(device), q.to(device), k, self.info['metric'], chunk)
-    sk = search_k if search_k is not None else self.info.get('search_k')
-    sk = -1 if sk is None else int(sk * max(1, k / 10))
-    res = [self.ann.get_nns_by_vector(v, k, search_k=sk, include_distances=True) for v in q.cpu().numpy()]
+        if metric not in ('angular', 'euclidean'):
+            raise ValueError(f"exact search supports angular and euclidean indexes, not {metric!r}")
+        return _exact(self.vectors(device), q.to(device), k, metric, chunk)
+    sk, qs = self._search_k(search_k, k), q.cpu().numpy()
+    res = [self.ann.get_nns_by_vector(v, k, search_k=sk, include_distances=True) for v in qs]
     return np.array([r[0] for r in res]), np.array([r[1] for r in res], dtype=np.float32)
+
+# %% ../nbs/17_similarity.ipynb #7022065f
+@patch
+def _grid_pics(self:FaceIndex, q, res:pd.DataFrame)->list:
+    "`(picture, title)` of the query (when a photo or an item) and of each face in `res`"
+    pics = []
+    if isinstance(q, (int, np.integer)):
+        age = self.meta.get('age', pd.Series([np.nan] * len(self))).iloc[int(q)]
+        pics.append((self.meta['path'].iloc[int(q)], f"query\nage {age:.0f}"))
+    elif not (isinstance(q, (np.ndarray, torch.Tensor, list)) and np.ndim(q) == 1):
+        pics.append((q, 'query'))
+    def title(r):
+        age = f"age {r.age:.0f}\n" if 'age' in res and pd.notna(r.age) else ''
+        return age + f"d {r.distance:.3f}"
+    return pics + [(r.path, title(r)) for r in res.itertuples()]
 
 # %% ../nbs/17_similarity.ipynb #da382cb4
 @patch
-def show_similar(self:FaceIndex, q, k:int=8, learn=None, ncols:int|None=None, figsize=None, **kwargs):
-    "A grid of the query (when it is a photo or an item) and its `k` nearest faces, with age and distance"
+def show_similar(self:FaceIndex, q, k:int=8, learn=None, ncols:int|None=None, figsize=None,
+                 **kwargs):
+    "A grid of the query (when a photo or an item) and its `k` nearest faces, with age and distance"
     import matplotlib.pyplot as plt
     res = self.query(q, k=k, learn=learn, **kwargs)
-    pics = []
-    if isinstance(q, (int, np.integer)): pics.append((self.meta['path'].iloc[int(q)], f"query\nage {self.meta.get('age', pd.Series([np.nan] * len(self))).iloc[int(q)]:.0f}"))
-    elif not (isinstance(q, (np.ndarray, torch.Tensor, list)) and np.ndim(q) == 1): pics.append((q, 'query'))
-    pics += [(r.path, (f"age {r.age:.0f}\n" if 'age' in res and pd.notna(r.age) else '') + f"d {r.distance:.3f}") for r in res.itertuples()]
+    pics = self._grid_pics(q, res)
     ncols = ncols or min(len(pics), 9)
     nrows = -(-len(pics) // ncols)
-    fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (1.6 * ncols, 1.9 * nrows), squeeze=False)
+    figsize = figsize or (1.6 * ncols, 1.9 * nrows)
+    fig, axs = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
     for ax in axs.flat: ax.axis('off')
-    for ax, (p, title) in zip(axs.flat, pics): ax.imshow(open_image(p)); ax.set_title(title, fontsize=8)
+    for ax, (p, t) in zip(axs.flat, pics): ax.imshow(open_image(p)); ax.set_title(t, fontsize=8)
     return fig
 
 # %% ../nbs/17_similarity.ipynb #c1eec805
 def age_agreement(index:FaceIndex, k:int=10, n:int=500, seed:int=0)->dict:
-    "Mean |age difference| of items to their `k` neighbours and to random items, for `n` random items"
+    "Mean |age difference| of `n` random items to their `k` neighbours, and to random items"
     rng = np.random.default_rng(seed)
     ages = index.meta['age'].to_numpy(float)
     items = rng.choice(len(index), min(n, len(index)), replace=False)
-    near = np.mean([np.abs(ages[index.query(int(i), k).item.to_numpy()] - ages[i]).mean() for i in items])
+    near = np.mean([np.abs(ages[index.query(int(i), k).item.to_numpy()] - ages[i]).mean()
+                    for i in items])
     rand = np.abs(ages[items] - ages[rng.integers(0, len(index), len(items))]).mean()
     return dict(neighbours=float(near), random=float(rand), ratio=float(near / rand))
 
 # %% ../nbs/17_similarity.ipynb #13eed2f1
 @patch
 def extend(self:FaceIndex, embeddings, meta:pd.DataFrame, model=None)->FaceIndex:
-    "A new index with `embeddings`/`meta` added (a full rebuild); saved over this one's files if this one was saved"
+    "A new index with `embeddings`/`meta` added (rebuilt), saved over this one if it is saved"
     if model is not None: self.check_model(model)
     old = self.vectors().numpy()
     new = _float32(embeddings)
-    if new.ndim != 2 or new.shape[1] != self.info['dim']: raise ValueError(f"new embeddings of shape {new.shape}, the index holds {self.info['dim']}-d")
     i = self.info
-    out = FaceIndex.build(np.concatenate([old, new]), pd.concat([self.meta, meta], ignore_index=True), i['metric'], i['n_trees'], i['layer'], seed=i['seed'])
+    if new.ndim != 2 or new.shape[1] != i['dim']:
+        raise ValueError(f"new embeddings of shape {new.shape}, the index holds {i['dim']}-d")
+    both = pd.concat([self.meta, meta], ignore_index=True)
+    out = FaceIndex.build(np.concatenate([old, new]), both, i['metric'], i['n_trees'], i['layer'],
+                          seed=i['seed'])
     out.info.update({k: i[k] for k in ('fingerprint', 'model', 'arch') if k in i})
     if self.path is not None: out.save(self.path)
     return out

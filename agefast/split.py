@@ -21,7 +21,7 @@ __all__ = ['AGE_BANDS', 'check_image', 'validate_images', 'skip_report', 'face_g
 
 # %% ../nbs/04_split.ipynb #ca23d4ce
 def check_image(path, min_size:int=32, max_pixels:int=MAX_PIXELS)->dict:
-    "Why the image at `path` cannot be used (`reason`, None if it can), its `width`, `height` and `md5`"
+    "Why the image at `path` can't be used (`reason`, None if it can), its `width`, `height`, `md5`"
     res = dict(reason=None, width=np.nan, height=np.nan, md5=None)
     try: b = Path(path).read_bytes()
     except FileNotFoundError: return {**res, 'reason': 'missing'}
@@ -33,17 +33,24 @@ def check_image(path, min_size:int=32, max_pixels:int=MAX_PIXELS)->dict:
     if min(im.size) < min_size: res['reason'] = 'too small'
     return res
 
+# %% ../nbs/04_split.ipynb #c2587c74
+def _check_images(df:pd.DataFrame, min_size:int, n_workers:int, progress:bool)->pd.DataFrame:
+    "`check_image` of each row of `df`: `reason`, `width`, `height`, `md5`, indexed like `df`"
+    chunk = max(1, min(256, len(df) // (4 * max(n_workers, 1))))
+    checks = parallel(partial(check_image, min_size=min_size), list(df['path']),
+                      n_workers=n_workers, progress=progress and len(df) > 0, chunksize=chunk)
+    return pd.DataFrame(list(checks), index=df.index, columns=['reason', 'width', 'height', 'md5'])
+
 # %% ../nbs/04_split.ipynb #1da1dbea
 def validate_images(df:pd.DataFrame, # a face table
                     min_size:int=32, # images smaller than this on either side are 'too small'
                     n_workers:int=defaults.cpus, # processes opening images (0: in this process)
                     progress:bool=True, # show a progress bar
                    )->tuple: # (good, bad)
-    "Open every image in `df`; return the usable rows (with size, `md5`, `duplicate`) and the others with a `reason`"
-    checks = parallel(partial(check_image, min_size=min_size), list(df['path']), n_workers=n_workers,
-                      progress=progress and len(df) > 0, chunksize=max(1, min(256, len(df) // (4 * max(n_workers, 1)))))
-    res = pd.DataFrame(list(checks), index=df.index, columns=['reason', 'width', 'height', 'md5'])
-    out = pd.concat([df.drop(columns=[c for c in ('width', 'height', 'md5', 'duplicate', 'reason') if c in df]), res.drop(columns='reason')], axis=1)
+    "Open every image in `df`: usable rows (with size, `md5`, `duplicate`), others with a `reason`"
+    res = _check_images(df, min_size, n_workers, progress)
+    old = [c for c in ('width', 'height', 'md5', 'duplicate', 'reason') if c in df]
+    out = pd.concat([df.drop(columns=old), res.drop(columns='reason')], axis=1)
     bad_mask = res.reason.notna().to_numpy()
     good, bad = out[~bad_mask].copy(), out[bad_mask].assign(reason=res.reason[bad_mask])
     good['duplicate'] = good.md5.duplicated(keep=False)
@@ -77,37 +84,54 @@ AGE_BANDS = (0, 3, 13, 20, 30, 40, 50, 60, 70, np.inf)
 
 def age_band(age, bands=AGE_BANDS)->pd.Categorical:
     "The age band of each age, e.g. '20-29', '70+'"
-    labels = [f"{int(lo)}-{int(hi) - 1}" if np.isfinite(hi) else f"{int(lo)}+" for lo, hi in zip(bands[:-1], bands[1:])]
+    labels = [f"{int(lo)}-{int(hi) - 1}" if np.isfinite(hi) else f"{int(lo)}+"
+              for lo, hi in zip(bands[:-1], bands[1:])]
     return pd.cut(pd.Series(age, dtype=float), list(bands), right=False, labels=labels)
 
+# %% ../nbs/04_split.ipynb #760e4ed6
 def _deal(sizes:np.ndarray, valid_pct, test_pct)->np.ndarray:
     "Assign shuffled groups of `sizes` to test, valid, train by where each group's middle falls"
     n, mid = sizes.sum(), np.cumsum(sizes) - sizes / 2
-    return np.where(mid < test_pct * n, 'test', np.where(mid < (test_pct + valid_pct) * n, 'valid', 'train'))
+    valid_or_train = np.where(mid < (test_pct + valid_pct) * n, 'valid', 'train')
+    return np.where(mid < test_pct * n, 'test', valid_or_train)
 
-# %% ../nbs/04_split.ipynb #0615e12a
-def split_faces(df:pd.DataFrame, # a face table (after `validate_images`, duplicates are grouped too)
-                valid_pct:float=0.1, # share of rows for validation
-                test_pct:float=0.1, # share of rows for test
-                seed:int=42, # the same seed gives the same split
-                bands=AGE_BANDS, # age bands to stratify by
-               )->pd.DataFrame:
-    "`df` with `split` in train/valid/test: seeded, stratified by age band, no subject or duplicate image in two splits"
-    if not 0 <= valid_pct + test_pct < 1: raise ValueError(f"valid_pct + test_pct = {valid_pct + test_pct}: must be in [0, 1)")
-    df = df.copy()
-    given = df['split'].where(df['split'].isin(SPLITS)) if 'split' in df else pd.Series(np.nan, index=df.index)
-    grp = face_groups(df)
+# %% ../nbs/04_split.ipynb #ef7cf6f2
+def _group_info(df:pd.DataFrame, given:pd.Series, grp:np.ndarray, bands)->pd.DataFrame:
     info = pd.DataFrame(dict(group=grp, given=given.to_numpy(), age=df['age'].to_numpy(float),
                              key=df['path'].astype(str).to_numpy()))
     g = info.groupby('group').agg(size=('key', 'size'), key=('key', 'min'), age=('age', 'median'),
                                   given=('given', 'first')) # first non-missing
     g['band'] = age_band(g.age, bands).astype(str).to_numpy()
+    return g
+
+# %% ../nbs/04_split.ipynb #d4120229
+def _deal_bands(groups:pd.DataFrame, rng, valid_pct, test_pct)->pd.Series:
+    "A split for each of `groups`, dealt band by band in an order shuffled with `rng`"
+    out = pd.Series(index=groups.index, dtype=object)
+    for band in sorted(groups.band.unique()):
+        b = groups[groups.band == band]
+        b = b.iloc[rng.permutation(len(b))]
+        out.loc[b.index] = _deal(b['size'].to_numpy(), valid_pct, test_pct)
+    return out
+
+# %% ../nbs/04_split.ipynb #0615e12a
+def split_faces(df:pd.DataFrame, # a face table (after `validate_images`, duplicates are grouped)
+                valid_pct:float=0.1, # share of rows for validation
+                test_pct:float=0.1, # share of rows for test
+                seed:int=42, # the same seed gives the same split
+                bands=AGE_BANDS, # age bands to stratify by
+               )->pd.DataFrame:
+    "`df` with `split` in train/valid/test: seeded, by age band, no subject or image in two splits"
+    if not 0 <= valid_pct + test_pct < 1:
+        raise ValueError(f"valid_pct + test_pct = {valid_pct + test_pct}: must be in [0, 1)")
+    df = df.copy()
+    given = (df['split'].where(df['split'].isin(SPLITS)) if 'split' in df
+             else pd.Series(np.nan, index=df.index))
+    grp = face_groups(df)
+    g = _group_info(df, given, grp, bands)
     rng, split = np.random.default_rng(seed), g['given'].copy()
     free = g[g.given.isna()].sort_values('key') # a stable order, whatever the row order of df
-    for band in sorted(free.band.unique()):
-        b = free[free.band == band]
-        b = b.iloc[rng.permutation(len(b))]
-        split.loc[b.index] = _deal(b['size'].to_numpy(), valid_pct, test_pct)
+    split.loc[free.index] = _deal_bands(free, rng, valid_pct, test_pct)
     df['split'] = np.where(given.notna(), given, split.loc[grp].to_numpy())
     return df
 
@@ -121,6 +145,7 @@ def split_leaks(df:pd.DataFrame, keys=('subject', 'md5'))->pd.DataFrame:
         out += [(k, v, int(c)) for v, c in n[n > 1].items()]
     return pd.DataFrame(out, columns=['key', 'value', 'n_splits'])
 
+# %% ../nbs/04_split.ipynb #775faf6c
 def split_summary(df:pd.DataFrame, bands=AGE_BANDS)->pd.DataFrame:
     "Rows per age band and split, with each split's share of the band"
     band = age_band(df['age'].to_numpy(), bands)

@@ -13,51 +13,75 @@ from .faces import find_faces
 # %% auto #0
 __all__ = ['draw_face', 'date_to_matlab', 'synth_faces', 'synth_photo']
 
-# %% ../nbs/02_synth.ipynb #84d86a6b
+# %% ../nbs/02_synth.ipynb #32a444bc
+def _hair_colour(age:float, rng)->tuple:
+    grey = float(np.clip((age - 30) / 45, 0, 1))
+    base = [(40, 25, 15), (90, 60, 30), (20, 20, 20)][int(rng.integers(3))]
+    return tuple(int(c + (215 - c) * grey) for c in base)
+
+# %% ../nbs/02_synth.ipynb #b6a3c9e5
 _SKIN = [(233, 196, 170), (120, 80, 55), (225, 190, 140), (170, 120, 85), (200, 160, 120)]
 
+def _skin_tone(race:int, rng)->tuple:
+    return tuple(int(np.clip(c + rng.normal(0, 8), 0, 255)) for c in _SKIN[int(race) % 5])
+
+# %% ../nbs/02_synth.ipynb #ec3a3df1
+def _draw_features(d:ImageDraw.ImageDraw, head:tuple, S:int, skin:tuple, age:float):
+    "Draw eyes, mouth and `age`'s forehead wrinkles on `d`, in the head `(cx, cy, hw, hh)`"
+    cx, cy, hw, hh = head
+    for ex in (-1, 1): # eyes
+        x = cx + ex * hw * .42
+        d.ellipse([x - S * .025, cy - S * .02, x + S * .025, cy + S * .03], fill=(30, 30, 40))
+    d.line([cx - hw * .35, cy + hh * .5, cx + hw * .35, cy + hh * .5], fill=(150, 60, 60),
+           width=max(1, S // 60))
+    wrinkle = tuple(int(c * .7) for c in skin)
+    for i in range(int(max(age - 20, 0) // 12)): # forehead wrinkles
+        y = cy - hh * .25 - i * S * .025
+        d.line([cx - hw * .45, y, cx + hw * .45, y], fill=wrinkle, width=max(1, S // 120))
+
+# %% ../nbs/02_synth.ipynb #3916d69f
 def draw_face(age:float, gender:int, race:int, size:int=64, rng=None)->Image.Image:
     "A cartoon face whose look depends on `age`, `gender` (0 male, 1 female) and `race` (0-4)"
     rng = np.random.default_rng(rng)
     S = 4 * size # draw large, then downsample for smooth edges
     bg = tuple(int(v) for v in rng.integers(40, 200, 3))
     im = Image.new('RGB', (S, S), bg); d = ImageDraw.Draw(im)
-    grey = float(np.clip((age - 30) / 45, 0, 1))
-    hair = tuple(int(c + (215 - c) * grey) for c in [(40, 25, 15), (90, 60, 30), (20, 20, 20)][int(rng.integers(3))])
+    hair = _hair_colour(age, rng)
     scale = 0.62 + 0.3 * min(age, 18) / 18 # children's heads are smaller in the crop
     cx, cy = S / 2 + rng.normal(0, S * .02), S / 2 + rng.normal(0, S * .02)
     hw, hh = S * .28 * scale, S * .36 * scale
-    if gender == 1: d.rectangle([cx - hw * 1.15, cy - hh * .6, cx + hw * 1.15, cy + hh * 1.05], fill=hair) # long hair
-    skin = tuple(int(np.clip(c + rng.normal(0, 8), 0, 255)) for c in _SKIN[int(race) % 5])
+    if gender == 1: # long hair
+        d.rectangle([cx - hw * 1.15, cy - hh * .6, cx + hw * 1.15, cy + hh * 1.05], fill=hair)
+    skin = _skin_tone(race, rng)
     d.ellipse([cx - hw, cy - hh, cx + hw, cy + hh], fill=skin)
     d.chord([cx - hw, cy - hh * 1.08, cx + hw, cy - hh * .05], 180, 360, fill=hair) # hair on top
-    for ex in (-1, 1): # eyes
-        d.ellipse([cx + ex * hw * .42 - S * .025, cy - S * .02, cx + ex * hw * .42 + S * .025, cy + S * .03], fill=(30, 30, 40))
-    d.line([cx - hw * .35, cy + hh * .5, cx + hw * .35, cy + hh * .5], fill=(150, 60, 60), width=max(1, S // 60))
-    for i in range(int(max(age - 20, 0) // 12)): # forehead wrinkles
-        y = cy - hh * .25 - i * S * .025
-        d.line([cx - hw * .45, y, cx + hw * .45, y], fill=tuple(int(c * .7) for c in skin), width=max(1, S // 120))
-    return im.filter(ImageFilter.GaussianBlur(S / 200)).resize((size, size), Image.Resampling.LANCZOS)
+    _draw_features(d, (cx, cy, hw, hh), S, skin, age)
+    im = im.filter(ImageFilter.GaussianBlur(S / 200))
+    return im.resize((size, size), Image.Resampling.LANCZOS)
 
 # %% ../nbs/02_synth.ipynb #14c105fd
 def _sample_ages(n, rng, lo=1, hi=95):
     kind = rng.choice(3, size=n, p=[.15, .65, .2])
-    age = np.where(kind == 0, rng.integers(1, 13, n), np.where(kind == 1, rng.integers(18, 61, n), rng.integers(61, 96, n)))
-    return np.clip(age, lo, hi)
+    young, adult, old = rng.integers(1, 13, n), rng.integers(18, 61, n), rng.integers(61, 96, n)
+    return np.clip(np.where(kind == 0, young, np.where(kind == 1, adult, old)), lo, hi)
 
+# %% ../nbs/02_synth.ipynb #b38cd9b9
 def _save_jpg(im, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     im.save(path, quality=90)
 
+# %% ../nbs/02_synth.ipynb #853e0e37
 def _check_dest(dest)->Path:
     dest = Path(dest).expanduser()
-    if dest.exists() and any(dest.iterdir()): raise FileExistsError(f"{dest}: not empty; synth_faces writes only into a new or empty folder")
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest}: not empty; "
+                              "synth_faces writes only into a new or empty folder")
     dest.mkdir(parents=True, exist_ok=True)
     return dest
 
 # %% ../nbs/02_synth.ipynb #83ef97af
 def _break_files(files:list, rng)->None:
-    "Damage three of `files` in place (empty, truncated, not an image) and make the fourth a copy of the fifth"
+    "Damage three of `files` (empty, truncated, not an image), make the fourth a copy of the fifth"
     empty, cut, text, dup, orig = files[:5]
     empty.write_bytes(b'')
     b = cut.read_bytes(); cut.write_bytes(b[:len(b) // 2])
@@ -66,18 +90,23 @@ def _break_files(files:list, rng)->None:
 
 # %% ../nbs/02_synth.ipynb #e41b51a9
 def _utk_stamp(rng)->str:
-    return f"201701{int(rng.integers(4, 20)):02d}{int(rng.integers(0, 24)):02d}{int(rng.integers(0, 60)):02d}{int(rng.integers(0, 60)):02d}{int(rng.integers(0, 1000)):03d}"
+    lims = ((4, 20), (0, 24), (0, 60), (0, 60), (0, 1000)) # day in January 2017, hour, min, s, ms
+    day, h, m, s, ms = (int(rng.integers(lo, hi)) for lo, hi in lims)
+    return f"201701{day:02d}{h:02d}{m:02d}{s:02d}{ms:03d}"
 
+# %% ../nbs/02_synth.ipynb #48b9ed28
 def _synth_utkface(dest, n, rng, size, broken):
-    ages, genders, races = _sample_ages(n, rng), rng.integers(0, 2, n), rng.choice(5, n, p=[.42, .19, .15, .17, .07])
+    ages, genders = _sample_ages(n, rng), rng.integers(0, 2, n)
+    races = rng.choice(5, n, p=[.42, .19, .15, .17, .07])
     files = []
     for a, g, r in zip(ages, genders, races):
         f = dest/f"{a}_{g}_{r}_{_utk_stamp(rng)}.jpg.chip.jpg"
         _save_jpg(draw_face(a, g, r, size, rng), f); files.append(f)
     if broken:
         _break_files(files, rng)
-        _save_jpg(draw_face(40, 1, 0, size, rng), dest/f"39_1_{_utk_stamp(rng)}.jpg.chip.jpg") # race missing, as in the real set
-        _save_jpg(draw_face(40, 1, 0, size, rng), dest/f"140_1_0_{_utk_stamp(rng)}.jpg.chip.jpg") # age out of range
+        face = lambda: draw_face(40, 1, 0, size, rng)
+        _save_jpg(face(), dest/f"39_1_{_utk_stamp(rng)}.jpg.chip.jpg") # race missing, as in UTKFace
+        _save_jpg(face(), dest/f"140_1_0_{_utk_stamp(rng)}.jpg.chip.jpg") # age out of range
 
 # %% ../nbs/02_synth.ipynb #d98f638a
 _MATLAB_EPOCH = np.datetime64('0001-01-01') # MATLAB datenum 367
@@ -86,73 +115,115 @@ def date_to_matlab(d)->float:
     "MATLAB serial date number of date `d` (`datetime.date` or ISO string)"
     return float((np.datetime64(d, 'D') - _MATLAB_EPOCH).astype(int) + 367)
 
-# %% ../nbs/02_synth.ipynb #85143e49
-def _synth_imdb_wiki(dest, n, rng, size, broken, collection='wiki'):
+# %% ../nbs/02_synth.ipynb #115c38ad
+def _imdb_face_scores(n, rng)->tuple:
+    "`face_score` and `second_face_score` of `n` pictures, as IMDB-WIKI gives them"
+    face = rng.uniform(3.6, 6.5, n); face[rng.random(n) < .1] = rng.uniform(.5, 3.4)
+    face[rng.random(n) < .05] = -np.inf
+    second = np.full(n, np.nan); second[rng.random(n) < .08] = rng.uniform(1, 4)
+    return face, second
+
+# %% ../nbs/02_synth.ipynb #8a4510b8
+def _imdb_labels(n, rng)->dict:
+    "Labels of `n` photos of `n // 3` people: `gender` in IMDB-WIKI's coding, `ours` in agefast's"
     n_subj = max(1, n // 3)
-    names = np.array([f"Person {i:04d}" for i in range(n_subj)])
     subj = rng.integers(0, n_subj, n)
     birth = rng.integers(1930, 2005, n_subj)[subj].astype(int)
     ages = _sample_ages(n, rng, lo=1, hi=90)
-    taken = birth + ages
-    born = [f"{b}-{int(m):02d}-{int(d):02d}" for b, m, d in zip(birth, rng.integers(1, 13, n), rng.integers(1, 29, n))]
-    dob = np.array([date_to_matlab(b) for b in born])
-    gender_ours = rng.integers(0, 2, n_subj)[subj]
-    gender = (1 - gender_ours).astype(float); gender[rng.random(n) < .03] = np.nan # IMDB-WIKI: 1 male, 0 female
+    months, days = rng.integers(1, 13, n), rng.integers(1, 29, n)
+    born = [f"{b}-{int(m):02d}-{int(d):02d}" for b, m, d in zip(birth, months, days)]
+    ours = rng.integers(0, 2, n_subj)[subj]
+    gender = (1 - ours).astype(float) # IMDB-WIKI: 1 male, 0 female
+    gender[rng.random(n) < .03] = np.nan
     race = rng.choice(5, n_subj, p=[.6, .15, .1, .1, .05])[subj]
-    face = rng.uniform(3.6, 6.5, n); face[rng.random(n) < .1] = rng.uniform(.5, 3.4); face[rng.random(n) < .05] = -np.inf
-    second = np.full(n, np.nan); second[rng.random(n) < .08] = rng.uniform(1, 4)
+    names = np.array([f"Person {i:04d}" for i in range(n_subj)])[subj]
+    return dict(name=names, born=born, taken=birth + ages, age=ages, gender=gender, ours=ours,
+                race=race)
+
+# %% ../nbs/02_synth.ipynb #85143e49
+def _synth_imdb_wiki(dest, n, rng, size, broken, collection='wiki'):
+    lb = _imdb_labels(n, rng)
+    taken, dob = lb['taken'], np.array([date_to_matlab(b) for b in lb['born']])
+    face, second = _imdb_face_scores(n, rng)
     paths, files = [], []
     for i in range(n):
-        rel = f"{i % 100:02d}/{1000000 + i}_{born[i]}_{taken[i]}.jpg"
-        _save_jpg(draw_face(ages[i], gender_ours[i], race[i], size, rng), dest/rel)
+        rel = f"{i % 100:02d}/{1000000 + i}_{lb['born'][i]}_{taken[i]}.jpg"
+        _save_jpg(draw_face(lb['age'][i], lb['ours'][i], lb['race'][i], size, rng), dest/rel)
         paths.append(rel); files.append(dest/rel)
     if broken:
         _break_files(files[:5], rng)
-        dob[5] = 0.; taken[6] = -1; (dest/paths[7]).unlink() # nonsense date, nonsense year, a listed image that is gone
-    rec = dict(dob=dob[None], photo_taken=taken[None].astype(np.uint16 if taken.min() >= 0 else np.int32),
-               full_path=np.array(paths, dtype=object)[None], gender=gender[None],
-               name=names[subj].astype(object)[None], face_location=np.array([np.array([[10., 10, 50, 50]])] * n, dtype=object)[None],
+        # nonsense date, nonsense year, a listed image that is gone
+        dob[5] = 0.; taken[6] = -1; (dest/paths[7]).unlink()
+    boxes = np.array([np.array([[10., 10, 50, 50]])] * n, dtype=object)
+    taken = taken.astype(np.uint16 if taken.min() >= 0 else np.int32)
+    rec = dict(dob=dob[None], photo_taken=taken[None],
+               full_path=np.array(paths, dtype=object)[None], gender=lb['gender'][None],
+               name=lb['name'].astype(object)[None], face_location=boxes[None],
                face_score=face[None], second_face_score=second[None])
     scipy.io.savemat(dest/f"{collection}.mat", {collection: rec})
 
-# %% ../nbs/02_synth.ipynb #558213d8
+# %% ../nbs/02_synth.ipynb #1674e460
+def _appa_photo(face:Image.Image, size:int, rng)->Image.Image:
+    bg = tuple(int(v) for v in rng.integers(0, 255, 3))
+    photo = Image.new('RGB', (size * 2, size * 3 // 2), bg)
+    photo.paste(face, (int(rng.integers(0, size)), int(rng.integers(0, size // 2))))
+    return photo
+
+# %% ../nbs/02_synth.ipynb #cd095467
+_APPA_CSV = ['file_name', 'num_ratings', 'apparent_age_avg', 'apparent_age_std', 'real_age']
+
+def _write_appa_tables(dest, rows:dict, cats:dict):
+    "Write `gt_avg_{split}.csv` from `rows` and `allcategories_{split}.csv` from `cats`"
+    cat_cols = ['file', 'gender', 'race', 'makeup', 'time', 'happiness']
+    for s in SPLITS:
+        pd.DataFrame(rows[s], columns=_APPA_CSV).to_csv(dest/f"gt_avg_{s}.csv", index=False)
+        pd.DataFrame(cats[s], columns=cat_cols).to_csv(dest/f"allcategories_{s}.csv", index=False)
+
+# %% ../nbs/02_synth.ipynb #2b744570
 _APPA_RACE_WORDS = ['caucasian', 'afroamerican', 'asian'] # race 0, 1, 2
-_APPA_CSV = ['file_name', 'num_ratings', 'apparent_age_avg', 'apparent_age_std', 'real_age'] # gt_avg_*.csv
+
+def _appa_labels(fn:str, age, gender:int, race:int, rng)->tuple:
+    "The `gt_avg` row and the `allcategories` row of one face"
+    app = float(np.clip(age + rng.normal(0, 3), 1, 100))
+    raters = int(rng.integers(25, 45))
+    row = [fn, raters, round(app, 4), round(abs(rng.normal(4, 1.5)), 4), int(age)]
+    when = 'young' if age < 30 else 'old'
+    cat = [fn, GENDERS[gender], _APPA_RACE_WORDS[race], 'no', when, 'neutral']
+    return row, cat
 
 # %% ../nbs/02_synth.ipynb #de713486
 def _synth_appa_real(dest, n, rng, size, broken):
     split = rng.choice(SPLITS, n, p=[.6, .2, .2])
-    ages, genders, races = _sample_ages(n, rng), rng.integers(0, 2, n), rng.choice(3, n, p=[.8, .1, .1])
+    ages, genders = _sample_ages(n, rng), rng.integers(0, 2, n)
+    races = rng.choice(3, n, p=[.8, .1, .1])
     rows, cats, faces = {s: [] for s in SPLITS}, {s: [] for s in SPLITS}, []
     for i in range(n):
         s, fn = split[i], f"{i:06d}.jpg"
         face = draw_face(ages[i], genders[i], races[i], size, rng)
-        photo = Image.new('RGB', (size * 2, size * 3 // 2), tuple(int(v) for v in rng.integers(0, 255, 3)))
-        photo.paste(face, (int(rng.integers(0, size)), int(rng.integers(0, size // 2))))
-        _save_jpg(photo, dest/s/fn)
-        if rng.random() < .9: _save_jpg(face, dest/s/f"{fn}_face.jpg"); faces.append(dest/s/f"{fn}_face.jpg")
-        app = float(np.clip(ages[i] + rng.normal(0, 3), 1, 100))
-        rows[s].append([fn, int(rng.integers(25, 45)), round(app, 4), round(abs(rng.normal(4, 1.5)), 4), int(ages[i])])
-        cats[s].append([fn, GENDERS[genders[i]], _APPA_RACE_WORDS[races[i]], 'no', 'young' if ages[i] < 30 else 'old', 'neutral'])
+        _save_jpg(_appa_photo(face, size, rng), dest/s/fn)
+        crop = dest/s/f"{fn}_face.jpg"
+        if rng.random() < .9: _save_jpg(face, crop); faces.append(crop)
+        row, cat = _appa_labels(fn, ages[i], genders[i], races[i], rng)
+        rows[s].append(row); cats[s].append(cat)
     if broken:
         _break_files(faces[:5], rng)
         rows['train'].append(['999998.jpg', 30, 25., 3., 25]) # listed, but no image
         rows['train'].append(['999999.jpg', 30, 25., 3., np.nan]) # no real age
-    for s in SPLITS:
-        pd.DataFrame(rows[s], columns=_APPA_CSV).to_csv(dest/f"gt_avg_{s}.csv", index=False)
-        pd.DataFrame(cats[s], columns=['file', 'gender', 'race', 'makeup', 'time', 'happiness']).to_csv(dest/f"allcategories_{s}.csv", index=False)
+    _write_appa_tables(dest, rows, cats)
 
 # %% ../nbs/02_synth.ipynb #aa949bd9
 _WRITERS = {'utkface': _synth_utkface, 'imdb-wiki': _synth_imdb_wiki, 'appa-real': _synth_appa_real}
 
+# %% ../nbs/02_synth.ipynb #380ebf4b
 def synth_faces(dest, # a new or empty folder
                 n:int=200, # number of faces
                 fmt:str='utkface', # 'utkface', 'imdb-wiki' or 'appa-real'
                 seed:int=0, # the same seed writes the same files
                 size:int=64, # pixels per side of each face
-                broken:bool=False, # also write the faults real downloads have (empty, truncated, non-image, duplicate, bad labels)
+                broken:bool=False, # also write the faults real downloads have (empty, truncated,
+                                   # non-image, duplicate, bad labels)
                )->Path:
-    "Write a small data set of generated faces in `fmt`'s on-disk format into `dest`; returns `dest`"
+    "Write a small data set of generated faces in `fmt`'s on-disk format into `dest`, and return it"
     if fmt not in _WRITERS: raise ValueError(f"fmt={fmt!r}: expected one of {tuple(_WRITERS)}")
     if n < 10: raise ValueError(f"n={n}: at least 10 faces are needed")
     dest, rng = _check_dest(dest), np.random.default_rng(seed)
@@ -162,26 +233,35 @@ def synth_faces(dest, # a new or empty folder
 # %% ../nbs/02_synth.ipynb #2643c649
 def _inside(box, outer)->bool:
     "Whether the centre of `box` lies inside `outer`"
-    return outer[0] < (box[0] + box[2]) / 2 < outer[2] and outer[1] < (box[1] + box[3]) / 2 < outer[3]
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] < x < outer[2] and outer[1] < y < outer[3]
 
+# %% ../nbs/02_synth.ipynb #28614bf3
 def _draw_photo(ages, genders, races, face, gap, rng):
     n = len(ages)
-    photo = Image.new('RGB', (n * face + (n + 1) * gap, face + 2 * gap), tuple(int(v) for v in rng.integers(60, 200, 3)))
+    bg = tuple(int(v) for v in rng.integers(60, 200, 3))
+    photo = Image.new('RGB', (n * face + (n + 1) * gap, face + 2 * gap), bg)
     boxes = []
     for i, (a, g, r) in enumerate(zip(ages, genders, races)):
         x, y = gap + i * (face + gap), gap + int(rng.integers(-gap // 2, gap // 2 + 1))
-        photo.paste(draw_face(a, g, r, face, rng=rng), (x, y)); boxes.append((x, y, x + face, y + face))
+        photo.paste(draw_face(a, g, r, face, rng=rng), (x, y))
+        boxes.append((x, y, x + face, y + face))
     return photo, boxes
 
+# %% ../nbs/02_synth.ipynb #6e4198b4
 def synth_photo(ages=(25, 60), genders=(1, 0), races=(0, 2), # one face per age
                 face:int=96, gap:int=40, # face and margin sizes in px
                 seed=0,
-                detector:str|None='haar', # redraw until this detector finds exactly the drawn faces (None: draw once)
+                detector:str|None='haar', # redraw until this detector finds exactly the drawn faces
+                                          # (None: draw once)
                 tries:int=100)->tuple:
-    "A generated group photo of `len(ages)` cartoon faces, and the box of each (for tests and demos)"
+    "A generated group photo of `len(ages)` cartoon faces, and the box of each (for tests, demos)"
     for k in range(tries if detector else 1):
-        photo, boxes = _draw_photo(ages, genders, races, face, gap, np.random.default_rng([seed, k]))
+        rng = np.random.default_rng([seed, k])
+        photo, boxes = _draw_photo(ages, genders, races, face, gap, rng)
         if detector is None: return photo, boxes
         found = find_faces(photo, detector)
-        if len(found) == len(boxes) and all(any(_inside(f, b) for f in found) for b in boxes): return photo, boxes
-    raise RuntimeError(f"{tries} drawings of faces aged {list(ages)}, none detected fully by {detector!r}: try other ages, or detector=None")
+        if len(found) == len(boxes) and all(any(_inside(f, b) for f in found) for b in boxes):
+            return photo, boxes
+    raise RuntimeError(f"{tries} drawings of faces aged {list(ages)}, none detected fully by "
+                       f"{detector!r}: try other ages, or detector=None")

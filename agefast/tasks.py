@@ -6,8 +6,8 @@
 from __future__ import annotations
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from fastcore.basics import store_attr, noop, patch
-from fastai.vision.all import (TransformBlock, CategoryBlock, ColReader, RegressionSetup, TitledStr, TensorCategory,
-                               CrossEntropyLossFlat)
+from fastai.vision.all import (TransformBlock, CategoryBlock, ColReader, RegressionSetup, TitledStr,
+                               TensorCategory, CrossEntropyLossFlat)
 from .core import *
 from .losses import SmoothL1LossFlat, AgeGenderLoss
 from .metrics import age_metrics, GenderAccuracy
@@ -41,19 +41,22 @@ def GenderBlock():
 
 # %% ../nbs/08_tasks.ipynb #8f975c22
 class Label:
-    "A target column `col`: its fastai `block`, its `getter` from a table row, and its `tensor` from the column"
+    "A target column `col`: its fastai `block`, `getter` from a row, and `tensor` from the column"
     def __init__(self, col:str, block, getter, tensor): store_attr()
     def __repr__(self): return f"Label({self.col!r})"
 
 # %% ../nbs/08_tasks.ipynb #fc036204
 AGE_LABEL = Label('age', AgeBlock, ColReader('age'), lambda s: torch.tensor(s.to_numpy(np.float32)))
+
+# %% ../nbs/08_tasks.ipynb #5788d02b
 GENDER_LABEL = Label('gender', GenderBlock, gender_label,
                      lambda s: TensorCategory(torch.tensor(s.to_numpy().astype(np.int64))))
 
 # %% ../nbs/08_tasks.ipynb #9cbf232a
 class Head:
-    "Model attribute `name` with `n_out` outputs; `decode` maps its activated outputs to prediction columns"
-    def __init__(self, name:str, n_out:int, decode, activation=noop, ranged:bool=False): store_attr()
+    "Model attribute `name`, `n_out` outputs; `decode` maps activated outputs to prediction columns"
+    def __init__(self, name:str, n_out:int, decode, activation=noop, ranged:bool=False):
+        store_attr()
     def __repr__(self): return f"Head({self.name!r}, {self.n_out})"
 
 # %% ../nbs/08_tasks.ipynb #ca50f234
@@ -90,13 +93,19 @@ def get_task(task)->FaceTask:
     if task not in TASKS: raise ValueError(f"task={task!r}: expected one of {list(TASKS)}")
     return TASKS[task]
 
-# %% ../nbs/08_tasks.ipynb #b9f5fa4a
+# %% ../nbs/08_tasks.ipynb #a6d3e1f9
 @patch(as_prop=True)
 def cols(self:FaceTask)->list: return [l.col for l in self.labels]
+
+# %% ../nbs/08_tasks.ipynb #97c734ff
 @patch(as_prop=True)
 def n_out(self:FaceTask)->int: return sum(h.n_out for h in self.heads)
+
+# %% ../nbs/08_tasks.ipynb #2b840673
 @patch
 def loss(self:FaceTask, **kwargs): return self._loss(**kwargs)
+
+# %% ../nbs/08_tasks.ipynb #0d01a71c
 @patch
 def metrics(self:FaceTask, k:int=5)->list: return self._metrics(self, k)
 
@@ -106,12 +115,14 @@ def _parts(self:FaceTask, out:torch.Tensor)->list:
     "`out` (one row per face, or one value when there is one output) split into each head's columns"
     return torch.split(out[:, None] if out.ndim == 1 else out, [h.n_out for h in self.heads], dim=1)
 
+# %% ../nbs/08_tasks.ipynb #f36679c3
 @patch
 def activation(self:FaceTask, out:torch.Tensor)->torch.Tensor:
     "Raw model output with each head's activation applied (what fastai's `get_preds` returns)"
     a = torch.cat([h.activation(p) for h, p in zip(self.heads, self._parts(out))], dim=1)
     return a[:, 0] if out.ndim == 1 else a
 
+# %% ../nbs/08_tasks.ipynb #580f38fc
 @patch
 def decode(self:FaceTask, out:torch.Tensor, activated:bool=False)->dict:
     "Named prediction columns (`pred_age`, `pred_gender`, `p_female`, ...) from the model's output"
@@ -129,7 +140,8 @@ GENDER = FaceTask('gender', [GENDER_LABEL], [Head('head', 2, gender_out, softmax
                   metrics=lambda t, k: [GenderAccuracy(t)], doc='male or female (two logits)')
 
 # %% ../nbs/08_tasks.ipynb #5824384a
-AGE_GENDER = FaceTask('age_gender', [AGE_LABEL, GENDER_LABEL],
-                      [Head('head', 1, age_out, ranged=True), Head('gender_head', 2, gender_out, softmax)],
-                      loss=lambda age_loss=None, gender_weight=10., **kw: AgeGenderLoss(age_loss, gender_weight),
-                      metrics=lambda t, k: age_metrics(t, k) + [GenderAccuracy(t)], doc='both, from one body')
+AGE_GENDER = FaceTask(
+    'age_gender', [AGE_LABEL, GENDER_LABEL],
+    [Head('head', 1, age_out, ranged=True), Head('gender_head', 2, gender_out, softmax)],
+    loss=lambda age_loss=None, gender_weight=10., **kw: AgeGenderLoss(age_loss, gender_weight),
+    metrics=lambda t, k: age_metrics(t, k) + [GenderAccuracy(t)], doc='both, from one body')

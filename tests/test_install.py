@@ -14,8 +14,8 @@ def test_version_and_entry_point():
 def test_every_module_imports():
     import agefast
     mods = [m.name for m in pkgutil.iter_modules(agefast.__path__) if not m.name.startswith('_')]
-    assert {'core', 'faces', 'synth', 'data', 'split', 'eda', 'losses', 'metrics', 'tasks', 'fast', 'datablock', 'model', 'learner',
-            'evaluate', 'export', 'predict', 'embeddings', 'similarity', 'distributed', 'experiments', 'cli'} <= set(mods)
+    assert {'core', 'faces', 'synth', 'data', 'download', 'split', 'eda', 'losses', 'metrics', 'tasks', 'fast', 'datablock', 'model', 'learner',
+            'evaluate', 'export', 'predict', 'embeddings', 'similarity', 'distributed', 'experiments', 'commands', 'cli'} <= set(mods)
     for m in mods: importlib.import_module(f'agefast.{m}')
 
 def test_requirements_are_installed():

@@ -77,7 +77,7 @@ def module_metrics(lib:Path)->list:
     for f in sorted(lib.glob('*.py')):
         if f.name.startswith('_'): continue
         src = f.read_text()
-        m = re.search(r'File to edit: \.\./nbs/(\d+)_', src)
+        m = re.search(r'File to edit: \.\./nbs/(\d+)[a-z]?_', src)
         rows.append(dict(module=f.stem, lines=len(src.splitlines()), number=int(m.group(1)) if m else None,
                          imports=sorted(module_imports(src) - {f.stem})))
     return rows
@@ -97,7 +97,7 @@ def cycles(rows:list)->list:
     return found
 
 def library_notebooks(nbs:Path)->list:
-    return sorted(p for p in nbs.glob('[0-8][0-9]_*.ipynb'))
+    return sorted(p for p in nbs.glob('*.ipynb') if re.match(r'[0-8]\d[a-z]?_', p.name)) # 03a_x after 03_y
 
 def report(root:Path)->tuple:
     "Markdown tables of the notebooks and modules, and the list of targets missed"

@@ -18,6 +18,8 @@ echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
 # two notebooks at a time, one torch thread each: two training notebooks with two threads each
 # oversubscribe a 2-core machine and run several times slower
 time OMP_NUM_THREADS=${NB_THREADS:-1} nbdev_test --n_workers ${NB_WORKERS:-2} --timing --flags "${NBDEV_FLAGS:-}"
+echo "== how the notebooks and modules read (tools/nb_metrics.py; tests/test_nb_metrics.py checks the targets)"
+python tools/nb_metrics.py | tail -n 1
 echo "== pytest (the docs test keeps its screenshots in ${AGEFAST_ARTIFACTS:-artifacts}/ as CI artifacts)"
 # two test files at a time (pytest-xdist; a file's tests stay in one process, so its fixtures are made once): most
 # tests wait on a subprocess with one torch thread, and one file at a time would leave a core idle
