@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_commands.ipynb #a39daa4c
 from __future__ import annotations
-import json, time
+import json, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import defaults
@@ -98,8 +98,9 @@ def _fit(learn, args)->pd.DataFrame:
     gpu = torch.cuda.is_available()
     distributed_ready() # one process per GPU (or CPU process)
     with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu): hist = learn.fit_faces(**kw)
-    print(f"process {rank_distrib()} of {num_distrib()}: batches on {learn.dls.device}, "
-          f"model on {next(learn.model.parameters()).device}")
+    where = f"batches on {learn.dls.device}, model on {next(learn.model.parameters()).device}"
+    # one write: the processes share one stdout, where print's text and newline could interleave
+    sys.stdout.write(f"process {rank_distrib()} of {num_distrib()}: {where}\n"); sys.stdout.flush()
     return hist
 
 # %% ../nbs/20_commands.ipynb #d2769e16

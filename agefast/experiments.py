@@ -60,7 +60,7 @@ def train_config(df:pd.DataFrame, # a split face table: trains on its train rows
                  size:int=64, sizes=None, # one size, or sizes in order (progressive resizing)
                  epochs:int=5, bs:int=64, lr:float=3e-3, seed:int=0,
                  loss:str='smooth_l1', # the age loss: 'smooth_l1', 'l1' or 'mse'
-                 mixup:float=0.2, discriminative:bool|None=None, # see `fit_age`
+                 mixup:float=0.2, discriminative:bool|None=None, # see `Learner.fit_faces`
                  bn_momentum:float|None=None, # for every BatchNorm of the body (None: its own)
                  fast:bool=True, precision:str='auto',
                  quiet:bool=True, # no progress bars or logs
