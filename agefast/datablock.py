@@ -100,6 +100,7 @@ def face_dls(df:pd.DataFrame, # a face table with a `split` column
              **kwargs, # `aug_transforms`'s options; fast: also `n_workers`, `progress`, `gpu_frac`
             )->FaceDataLoaders:
     "fastai `DataLoaders` for `task` from the train/valid rows of `df`"
+    if 'target' in kwargs: raise TypeError("face_dls: `target` is now called `task`")
     task = get_task(task)
     made_with = dict(df=df, task=task.name, size=size, bs=bs, aug=aug, method=method,
                      num_workers=num_workers, device=device, fast=fast, cache_dir=cache_dir,
@@ -134,7 +135,7 @@ def age_gender_dls(df:pd.DataFrame, size:int=128, bs:int=64, **kwargs):
 @patch
 def at_size(self:FaceDataLoaders, size:int, bs:int|None=None)->FaceDataLoaders:
     "The same DataLoaders (same table, split and task) at image `size` (and batch size `bs`)"
-    if not self._made_with:
+    if 'df' not in self._made_with:
         raise ValueError("these DataLoaders have no table to remake them from (from learn.export?)")
     return face_dls(**{**self._made_with, 'size': size, 'bs': bs or self._made_with['bs']})
 
@@ -143,7 +144,22 @@ def at_size(self:FaceDataLoaders, size:int, bs:int|None=None)->FaceDataLoaders:
 def test_dl(self:FaceDataLoaders, test_items, **kwargs):
     "A loader of `test_items` through the standard pipeline, fast path too (same resize and stats)"
     if not self._made_with.get('fast'): return DataLoaders.test_dl(self, test_items, **kwargs)
+    return self._standard_dls().test_dl(test_items, **kwargs)
+
+# %% ../nbs/10_datablock.ipynb #dfedb3f2
+@patch
+def _standard_dls(self:FaceDataLoaders)->FaceDataLoaders:
+    "These DataLoaders on the standard pipeline, without augmentation (made once)"
     if self._standard is None:
         std = {'fast': False, 'aug': False, 'num_workers': 0}
         self._standard = face_dls(**{**self._made_with, **std})
-    return self._standard.test_dl(test_items, **kwargs)
+    return self._standard
+
+# %% ../nbs/10_datablock.ipynb #969ade6a
+@patch
+def new_empty(self:FaceDataLoaders)->FaceDataLoaders:
+    "Empty standard DataLoaders with the task and size but no table (what `learn.export` saves)"
+    src = self._standard_dls() if self._made_with.get('fast') else self
+    loaders = [dl.new(dl.dataset.new_empty()) for dl in src.loaders]
+    made_with = {k: v for k, v in self._made_with.items() if k != 'df'} | {'fast': False}
+    return FaceDataLoaders(*loaders, made_with=made_with, path=self.path, device=self.device)

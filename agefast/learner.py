@@ -12,10 +12,11 @@ from fastai.vision.all import Learner, Adam, L, Callback
 from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
 from torch.amp import GradScaler
+from fastcore.basics import noop
 from .core import *
 from .losses import RegressionMixUp
 from .tasks import get_task
-from .model import face_model, face_splitter
+from .model import face_model, face_splitter, FaceModel
 
 # %% auto #0
 __all__ = ['resolve_precision', 'DeviceMixedPrecision', 'PlainInputs', 'face_learner', 'age_learner', 'gender_learner',
@@ -69,6 +70,15 @@ def precision(self:Learner)->str:
     mp = [c for c in self.cbs if isinstance(c, MixedPrecision)]
     return mp[0].amp_mode.value if mp else 'fp32'
 
+# %% ../nbs/12_learner.ipynb #7666fdda
+def _check_activation(task, loss):
+    "Raise unless `loss`'s activation (what fastai's `get_preds` and `tta` apply) is `task`'s"
+    x = torch.linspace(-3, 3, 4 * task.n_out).view(4, task.n_out) # not random: seeded runs stay
+    x = x[:, 0] if task.n_out == 1 else x
+    if not torch.allclose(getattr(loss, 'activation', noop)(x), task.activation(x)):
+        raise ValueError(f"{type(loss).__name__}'s activation is not what the {task.name} task's "
+                         "heads expect: give the loss an `activation` method that matches them")
+
 # %% ../nbs/12_learner.ipynb #071917f7
 def face_learner(dls, # from `face_dls`
                  arch='resnet34', pretrained:bool=True, # the body (see `face_body`)
@@ -86,15 +96,18 @@ def face_learner(dls, # from `face_dls`
                 )->Learner:
     "A `Learner` for `task` (model, loss, metrics), agefast's optimiser, wd, mixup and precision"
     task = get_task(task or dls.task)
-    model = face_model(task, arch, pretrained, lin_ftrs=lin_ftrs, ps=ps, y_range=y_range)
+    if isinstance(arch, FaceModel): model = arch # a model of yours, trained as it is
+    else: model = face_model(task, arch, pretrained, lin_ftrs=lin_ftrs, ps=ps, y_range=y_range)
+    loss_func = loss_func or task.loss()
+    _check_activation(task, loss_func)
     wd = list(wd) if isinstance(wd, (list, tuple)) else wd
-    learn = Learner(dls, model, loss_func=loss_func or task.loss(), opt_func=Adam,
+    learn = Learner(dls, model, loss_func=loss_func, opt_func=Adam,
                     splitter=face_splitter, metrics=task.metrics(k), wd=wd, wd_bn_bias=False,
                     cbs=L(cbs) + ([RegressionMixUp(mixup)] if mixup else []), **kwargs)
     precision = resolve_precision(precision, getattr(dls, 'device', None))
     if precision != 'fp32': learn.add_cbs([ChannelsLast(), DeviceMixedPrecision(precision)])
     if compile: learn.model.compile(); learn.add_cb(PlainInputs())
-    if pretrained: learn.freeze()
+    if model.config['pretrained']: learn.freeze()
     return learn
 
 # %% ../nbs/12_learner.ipynb #d7fc063e

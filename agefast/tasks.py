@@ -90,7 +90,8 @@ class FaceTask:
 def get_task(task)->FaceTask:
     "The `FaceTask` `task` is, or is named"
     if isinstance(task, FaceTask): return task
-    if task not in TASKS: raise ValueError(f"task={task!r}: expected one of {list(TASKS)}")
+    if not isinstance(task, str) or task not in TASKS:
+        raise ValueError(f"task={task!r}: expected one of {list(TASKS)} (or a FaceTask)")
     return TASKS[task]
 
 # %% ../nbs/08_tasks.ipynb #a6d3e1f9

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 def page_name(nb:Path)->str:
-    "The page nbdev/Quarto makes of a notebook: 04_model.ipynb -> model.html (index.ipynb -> index.html)"
+    "The page nbdev/Quarto makes of a notebook: 11_model.ipynb -> model.html (index.ipynb -> index.html)"
     return re.sub(r'^\d+[a-z]?_', '', nb.stem) + '.html'
 
 def front_matter(nb:dict)->dict:
