@@ -54,12 +54,14 @@ def find_faces(img, # path, bytes, PIL image or array
 CROP_SCALE, CROP_SHIFT = 1 / 0.775, 0.052 / 0.775
 
 def crop_face(img, box, scale:float=CROP_SCALE, shift:float=CROP_SHIFT)->Image.Image:
-    "A square crop around `box`, `scale` times its width, moved `shift` box-widths right and down"
+    "A square crop of `img` around `box`: `scale` times its width, `shift` widths right and down"
     im = open_image(img)
     l, t, r, b = box; w = max(r - l, b - t)
-    cx, cy, half = (l + r) / 2 + shift * w, (t + b) / 2 + shift * w, scale * w / 2
-    # outside the photo: black
-    return im.crop((round(cx - half), round(cy - half), round(cx + half), round(cy + half)))
+    cx, cy = (l + r) / 2 + shift * w, (t + b) / 2 + shift * w
+    side = min(round(scale * w), *im.size) # larger than the photo: its shorter side
+    inside = lambda c, n: min(max(round(c - side / 2), 0), n - side) # the window moved inside
+    x, y = inside(cx, im.width), inside(cy, im.height)
+    return im.crop((x, y, x + side, y + side))
 
 # %% ../nbs/01_faces.ipynb #0b168915
 def model_input(im:Image.Image, size:int)->np.ndarray:
