@@ -62,8 +62,6 @@ def notebook_metrics(path)->dict:
     return dict(notebook=Path(path).name, exported=n, lines=sum(l for l, _ in exported), defs=sum(d for _, d in exported),
                 longest=max((l for l, _ in exported), default=0), tested=tested, long_lines=long_lines)
 
-_IMPORT = re.compile(r'^\s*(?:from\s+(?:agefast)?\.?(\w+)?\s+import|import\s+agefast\.(\w+))', re.M)
-
 def module_imports(src:str)->set:
     "The agefast modules `src` imports (`from .x import`, `from agefast.x import`, `import agefast.x`)"
     out = set()
@@ -84,7 +82,7 @@ def module_metrics(lib:Path)->list:
 
 def cycles(rows:list)->list:
     "Import circles among modules, each as a list of module names"
-    graph = {r['module']: [i for i in r['imports']] for r in rows}
+    graph = {r['module']: r['imports'] for r in rows}
     found, state = [], {}
     def visit(n, stack):
         state[n] = 1; stack.append(n)
