@@ -11,6 +11,7 @@ from PIL import Image
 # agefast.core first: it quiets a torch deprecation warning that fastai's import triggers
 from .core import *
 from .faces import find_faces, crop_face
+from .predict import photo_table
 from fastai.callback.core import Callback
 from fastai.callback.hook import hook_output
 from fastai.learner import Learner
@@ -45,10 +46,7 @@ class CollectHook(Callback):
 
 # %% ../nbs/16_embeddings.ipynb #405d4331
 def _test_items(items):
-    if isinstance(items, pd.DataFrame):
-        if 'path' not in items:
-            raise ValueError(f"the table has no 'path' column (columns: {list(items.columns)})")
-        return items.reset_index(drop=True)
+    if isinstance(items, pd.DataFrame): return photo_table(items) # its `path` column checked
     return pd.DataFrame({'path': [str(o) if isinstance(o, Path) else o for o in items]})
 
 # %% ../nbs/16_embeddings.ipynb #7fb6e9a3
