@@ -9,12 +9,13 @@ from fastcore.basics import store_attr, noop, patch
 from fastai.vision.all import (TransformBlock, CategoryBlock, ColReader, RegressionSetup, TitledStr,
                                TensorCategory, CrossEntropyLossFlat)
 from .core import *
-from .losses import SmoothL1LossFlat, AgeGenderLoss
+from .losses import SmoothL1LossFlat, AgeGenderLoss, AgeDistLoss, N_AGES
 from .metrics import age_metrics, GenderAccuracy
 
 # %% auto #0
-__all__ = ['AGE_LABEL', 'GENDER_LABEL', 'TASKS', 'AGE', 'GENDER', 'AGE_GENDER', 'AgeSetup', 'AgeBlock', 'gender_label',
-           'GenderBlock', 'Label', 'Head', 'age_out', 'gender_out', 'softmax', 'FaceTask', 'get_task']
+__all__ = ['AGE_LABEL', 'GENDER_LABEL', 'TASKS', 'AGE', 'GENDER', 'AGE_GENDER', 'AGE_DIST', 'AGE_DIST_GENDER', 'AgeSetup',
+           'AgeBlock', 'gender_label', 'GenderBlock', 'Label', 'Head', 'age_out', 'age_dist_out', 'gender_out',
+           'softmax', 'FaceTask', 'get_task']
 
 # %% ../nbs/08_tasks.ipynb #a885e965
 class AgeSetup(RegressionSetup):
@@ -63,6 +64,13 @@ class Head:
 def age_out(o)->dict:
     "The age head's outputs as `pred_age`"
     return {'pred_age': o[:, 0]}
+
+# %% ../nbs/08_tasks.ipynb #bc97c0b6
+def age_dist_out(p)->dict:
+    "An age distribution's expected age as `pred_age`, its standard deviation as `age_sd`"
+    ages = torch.arange(p.shape[1], device=p.device, dtype=p.dtype)
+    mean = (p * ages).sum(1)
+    return {'pred_age': mean, 'age_sd': (p * (ages - mean[:, None]) ** 2).sum(1).sqrt()}
 
 # %% ../nbs/08_tasks.ipynb #49b24b6b
 def gender_out(p)->dict:
@@ -146,3 +154,18 @@ AGE_GENDER = FaceTask(
     [Head('head', 1, age_out, ranged=True), Head('gender_head', 2, gender_out, softmax)],
     loss=lambda age_loss=None, gender_weight=10., **kw: AgeGenderLoss(age_loss, gender_weight),
     metrics=lambda t, k: age_metrics(t, k) + [GenderAccuracy(t)], doc='both, from one body')
+
+# %% ../nbs/08_tasks.ipynb #feb716cf
+AGE_DIST = FaceTask('age_dist', [AGE_LABEL], [Head('head', N_AGES, age_dist_out, softmax)],
+                    loss=lambda age_loss=None, **kw: age_loss or AgeDistLoss(),
+                    metrics=lambda t, k: age_metrics(t, k),
+                    doc='age as a distribution over 0-116 years (its mean is the estimate)')
+
+# %% ../nbs/08_tasks.ipynb #5b9d2c08
+AGE_DIST_GENDER = FaceTask(
+    'age_dist_gender', [AGE_LABEL, GENDER_LABEL],
+    [Head('head', N_AGES, age_dist_out, softmax), Head('gender_head', 2, gender_out, softmax)],
+    loss=lambda age_loss=None, gender_weight=10., **kw: AgeGenderLoss(age_loss or AgeDistLoss(),
+                                                                      gender_weight),
+    metrics=lambda t, k: age_metrics(t, k) + [GenderAccuracy(t)],
+    doc='both, the age as a distribution')
