@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 from .core import *
 from .split import AGE_BANDS, age_band
 from .metrics import age_scores
+from .ranges import add_range, range_scores
 
 # %% auto #0
 __all__ = ['tta_dl', 'predict_table', 'group_scores', 'Evaluation', 'evaluate', 'plot_by_group', 'plot_pred_vs_true',
@@ -28,20 +29,23 @@ def tta_dl(learn, dl):
 
 # %% ../nbs/13_evaluate.ipynb #554a893c
 def predict_table(learn, df:pd.DataFrame, tta:bool=False)->pd.DataFrame:
-    "`df` with the model's predictions (its task's: `pred_age`, `pred_gender`...), row for row"
+    "`df` with the model's predictions (its task's, the range if calibrated), row for row"
     dl, task = learn.dls.test_dl(df.reset_index(drop=True)), learn.model.task
     # with TTA, fastai averages the probabilities
     if tta: cols = task.decode(learn.tta(dl=tta_dl(learn, dl))[0], activated=True)
     else: cols = task.decode(learn.get_preds(dl=dl, act=noop)[0])
-    return df.reset_index(drop=True).assign(**{k: v.float().cpu().numpy() for k, v in cols.items()})
+    cols = {k: v.float().cpu().numpy() for k, v in cols.items()}
+    cal = (getattr(learn.model, 'saved_config', None) or {}).get('age_range') # see `ranges`
+    return df.reset_index(drop=True).assign(**add_range(cols, cal))
 
 # %% ../nbs/13_evaluate.ipynb #281d2ac7
 def group_scores(t:pd.DataFrame, by=None, k:int=5)->pd.DataFrame:
-    "Faces, MAE, RMSE, CS@k and gender accuracy of a prediction table, overall or per value of `by`"
+    "Faces, MAE, RMSE, CS@k, range coverage and width, gender accuracy; overall or per `by`"
     def score(d):
         r = {'faces': len(d)}
         a = d.dropna(subset=['age', 'pred_age']) if 'pred_age' in d else d.iloc[:0]
         if len(a): r.update(age_scores(a.pred_age, a.age, k))
+        if len(a) and 'age_lo' in a: r.update(range_scores(a))
         if 'pred_gender' in d:
             g = d.dropna(subset=['gender'])
             r['gender_acc'] = float((g.pred_gender == g.gender).mean()) if len(g) else np.nan

@@ -36,7 +36,7 @@ def weights_fingerprint(model:nn.Module)->str:
     return h.hexdigest()
 
 # %% ../nbs/14_export.ipynb #755da6ea
-def model_config(model:FaceModel, size:int, stats=imagenet_stats)->dict:
+def model_config(model:FaceModel, size:int, stats=imagenet_stats, age_range:dict|None=None)->dict:
     "Everything needed to rebuild and use `model` (see `save_model`)"
     model_class(type(model).__name__)
     cfg = dict(model.config)
@@ -46,13 +46,16 @@ def model_config(model:FaceModel, size:int, stats=imagenet_stats)->dict:
                 mean=list(map(float, stats[0])), std=list(map(float, stats[1])), genders=GENDERS,
                 agefast_version=agefast.__version__, torch_version=torch.__version__,
                 saved=datetime.now(timezone.utc).isoformat(timespec='seconds'),
-                fingerprint=weights_fingerprint(model))
+                fingerprint=weights_fingerprint(model),
+                **({'age_range': age_range} if age_range else {}))
 
 # %% ../nbs/14_export.ipynb #58d6884f
-def save_model(model:FaceModel, path, size:int, stats=imagenet_stats)->Path:
+def save_model(model:FaceModel, path, size:int, stats=imagenet_stats,
+               age_range:dict|None=None, # its age range's calibration (`ranges.calibrate_range`)
+              )->Path:
     "Save `model`'s weights and config as one safetensors file at `path`, atomically"
     path = Path(path)
-    cfg = model_config(model, size, stats)
+    cfg = model_config(model, size, stats, age_range)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     data = st_save(tensors, metadata={'agefast': json.dumps(cfg)})
     with atomic_write(path, 'wb') as f: f.write(data)

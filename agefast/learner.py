@@ -6,9 +6,13 @@
 from __future__ import annotations
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
-from fastcore.basics import patch
+import copy
+from contextlib import contextmanager
+from pathlib import Path
+from fastcore.basics import patch, store_attr
 from fastcore.meta import delegates
 from fastai.vision.all import Learner, Adam, L, Callback
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
 from torch.amp import GradScaler
@@ -20,7 +24,7 @@ from .model import face_model, face_splitter, FaceModel
 
 # %% auto #0
 __all__ = ['resolve_precision', 'DeviceMixedPrecision', 'PlainInputs', 'face_learner', 'age_learner', 'gender_learner',
-           'age_gender_learner', 'plot_history']
+           'age_gender_learner', 'plot_history', 'EMA', 'Checkpoint']
 
 # %% ../nbs/12_learner.ipynb #cdbff352
 def _native_bf16(dev:torch.device)->bool:
@@ -141,10 +145,10 @@ def age_gender_learner(dls, arch='resnet34', pretrained:bool=True, age_loss=None
     return face_learner(dls, arch, pretrained, loss_func=loss, **kwargs)
 
 # %% ../nbs/12_learner.ipynb #441f3847
-def _history(learn, stage:str, size, rows:list):
-    "Add the recorder's epochs of the last fit to `rows`"
+def _history(learn, stage:str, size, rows:list, skip:int=0):
+    "Add the recorder's epochs of the last fit to `rows`, but the first `skip` (not run)"
     names = learn.recorder.metric_names[1:-1]
-    for v in learn.recorder.values:
+    for v in learn.recorder.values[skip:]:
         rows.append({'stage': stage, 'size': size, 'epoch': len(rows), **dict(zip(names, v))})
 
 # %% ../nbs/12_learner.ipynb #6856e16f
@@ -157,6 +161,7 @@ def fit_faces(self:Learner,
               lr_mult:float=100, # the early body's learning rate: lr/lr_mult (if `discriminative`)
               bs=None, # batch size per size (one value or one per size; default: unchanged)
               discriminative:bool=None, # lr/lr_mult (early body) to lr/2 (default: if pretrained)
+              start_epoch:int=0, # epochs already done (see `Learner.resume`): skipped
               **kwargs # passed to `fit_one_cycle`
              )->pd.DataFrame:
     "Per size, frozen then unfrozen one-cycle with discriminative LRs; each epoch's losses, metrics"
@@ -165,15 +170,21 @@ def fit_faces(self:Learner,
     if discriminative is None: discriminative = pretrained
     if not pretrained: print("body not pretrained: frozen stage skipped"
                              + ("" if discriminative else ", one learning rate for every layer"))
+    todo = start_epoch
+    def stage(name, n, lr):
+        nonlocal todo
+        skip = min(todo, n); todo -= skip
+        if skip == n: return # done before
+        # fastai's `start_epoch` skips epochs with the schedule where it was
+        self.fit_one_cycle(n, lr, start_epoch=skip, **kwargs)
+        _history(self, name, size, rows, skip)
     for size, b in zip(sizes, bss):
         if size != self.dls.size or b: self.dls = self.dls.at_size(size, b)
-        if pretrained and freeze_epochs:
-            self.freeze(); self.fit_one_cycle(freeze_epochs, lr, **kwargs)
-            _history(self, 'frozen', size, rows)
+        if pretrained and freeze_epochs: self.freeze(); stage('frozen', freeze_epochs, lr)
         self.unfreeze()
-        self.fit_one_cycle(epochs, slice(lr / lr_mult, lr / 2) if discriminative else lr, **kwargs)
-        _history(self, 'unfrozen', size, rows)
-    return pd.DataFrame(rows)
+        stage('unfrozen', epochs, slice(lr / lr_mult, lr / 2) if discriminative else lr)
+    hist = pd.DataFrame(rows)
+    return hist.assign(epoch=hist.epoch + start_epoch) if rows else hist
 
 # %% ../nbs/12_learner.ipynb #f6659e64
 def plot_history(hist:pd.DataFrame, metric:str='mae', ax=None):
@@ -186,3 +197,77 @@ def plot_history(hist:pd.DataFrame, metric:str='mae', ax=None):
         ax.axvline(e - .5, color='grey', lw=.8)
     ax.set(xlabel='epoch'); ax.legend(fontsize=8)
     return ax
+
+# %% ../nbs/12_learner.ipynb #c204a016
+class EMA(Callback):
+    "Exponential moving average (`decay` per step) of the weights and BatchNorm buffers"
+    order, run_valid = 60, False
+    def __init__(self, decay:float=0.999): store_attr(); self.avg = None
+    def before_fit(self):
+        if self.avg is None: # kept across fits: progressive resizing, resumed runs
+            self.avg = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(self.decay),
+                                     use_buffers=True)
+        self.learn.ema = self
+    def after_step(self): self.avg.update_parameters(self.model)
+
+# %% ../nbs/12_learner.ipynb #59ad46ee
+@patch
+@contextmanager
+def ema_weights(self:Learner):
+    "Inside, the model holds the `EMA` callback's averaged weights; after, its own again"
+    ema = getattr(self, 'ema', None)
+    if ema is None or ema.avg is None: raise ValueError("no averaged weights: train with cbs=EMA()")
+    own = copy.deepcopy(self.model.state_dict())
+    self.model.load_state_dict(ema.avg.module.state_dict())
+    try: yield self.model
+    finally: self.model.load_state_dict(own)
+
+# %% ../nbs/12_learner.ipynb #998c64bf
+def _plain(o):
+    "`o` with `L`s and tuples as lists, NumPy scalars as numbers (`weights_only` loads)"
+    if isinstance(o, dict): return {k: _plain(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple, L)): return [_plain(v) for v in o]
+    return o.item() if isinstance(o, np.generic) else o
+
+# %% ../nbs/12_learner.ipynb #2d3a1cfa
+class Checkpoint(Callback):
+    "After each epoch, save model, optimiser, `EMA`, history and `settings` to `path`, atomically"
+    order = 65 # after the Recorder
+    def __init__(self, path, settings:dict|None=None):
+        self.path, self.settings, self.rows, self._skipped = Path(path), settings or {}, [], False
+    def after_cancel_epoch(self): self._skipped = True # an epoch skipped when resuming
+
+# %% ../nbs/12_learner.ipynb #0e1c3966
+@patch
+def after_epoch(self:Checkpoint):
+    "Add the epoch to the history and write the checkpoint"
+    if self._skipped: self._skipped = False; return
+    names, ema = self.recorder.metric_names[1:-1], getattr(self.learn, 'ema', None)
+    self.rows.append({'stage': 'frozen' if self.opt.frozen_idx else 'unfrozen',
+                      'size': getattr(self.dls, 'size', None), 'epoch': len(self.rows),
+                      **dict(zip(names, map(float, self.recorder.values[-1])))})
+    state = dict(model=self.model.state_dict(), opt=_plain(self.opt.state_dict()), rows=self.rows,
+                 ema=ema.avg.state_dict() if ema else None, settings=self.settings)
+    with atomic_path(self.path) as tmp: torch.save(state, tmp)
+
+# %% ../nbs/12_learner.ipynb #08602a08
+@patch
+def resume(self:Learner, path, settings:dict|None=None)->int:
+    "Load the `Checkpoint` at `path` (model, optimiser, `EMA`, history); the epochs it had done"
+    path = Path(path)
+    try: ck = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: raise ValueError(f"{path}: not a checkpoint ({type(e).__name__}: {e})")
+    if settings is not None and ck['settings'] != settings:
+        was = ck['settings']
+        diff = {k: (was.get(k), v) for k, v in settings.items() if was.get(k) != v}
+        raise ValueError(f"{path} is a checkpoint of another run: " +
+                         ', '.join(f"{k} {a!r} there, {b!r} here" for k, (a, b) in diff.items()))
+    self.model.load_state_dict(ck['model']); self.create_opt()
+    self.opt.load_state_dict({'state': ck['opt']['state'], 'hypers': L(ck['opt']['hypers'])})
+    for cb in self.cbs:
+        if isinstance(cb, Checkpoint): cb.rows = list(ck['rows'])
+        if isinstance(cb, EMA) and ck['ema'] is not None:
+            cb.avg = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(cb.decay),
+                                   use_buffers=True)
+            cb.avg.load_state_dict(ck['ema'])
+    return len(ck['rows'])

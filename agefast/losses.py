@@ -74,7 +74,8 @@ def forward(self:AgeGenderLoss, pred, age, gender):
 def activation(self:AgeGenderLoss, x):
     "The age loss's activation of the age columns, then the softmax of the gender logits"
     n = self.n_age
-    return torch.cat([getattr(self.age_loss, 'activation', noop)(x[:, :n]), F.softmax(x[:, n:], dim=1)], 1)
+    age = getattr(self.age_loss, 'activation', noop)(x[:, :n])
+    return torch.cat([age, F.softmax(x[:, n:], dim=1)], dim=1)
 
 # %% ../nbs/06_losses.ipynb #755ffaab
 @patch

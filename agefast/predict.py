@@ -16,6 +16,7 @@ from fastai.vision.all import imagenet_stats, Learner, default_device, get_image
 from .core import *
 from .faces import find_faces, crop_face, model_input
 from .datablock import face_dls
+from .ranges import add_range
 
 # %% auto #0
 __all__ = ['predict_crops', 'predict_faces', 'face_label', 'show_prediction', 'photo_table', 'predict_files', 'model_learner']
@@ -40,15 +41,16 @@ def _to_batch(arrays, stats, device)->torch.Tensor:
 # %% ../nbs/15_predict.ipynb #56b7baa8
 @torch.no_grad()
 def predict_crops(model, crops:list, bs:int=64)->list:
-    "A dict per face crop: its predictions (the task's columns: `pred_age`, `pred_gender`...)"
+    "A dict per face crop: its predictions (the task's columns; `age_lo`, `age_hi` if calibrated)"
     m, size, stats = _model_size_stats(model)
     m = m.eval(); dev = next(m.parameters()).device
     arrays = [c if isinstance(c, np.ndarray) else model_input(c, size) for c in crops]
     parts = [m.task.decode(m(_to_batch(arrays[i:i + bs], stats, dev)).float())
              for i in range(0, len(arrays), bs)]
     if not parts: return []
-    cols = {k: torch.cat([p[k] for p in parts]).cpu().tolist() for k in parts[0]}
-    return [dict(zip(cols, v)) for v in zip(*cols.values())]
+    cols = {k: torch.cat([p[k] for p in parts]).cpu().numpy() for k in parts[0]}
+    cols = add_range(cols, (getattr(m, 'saved_config', None) or {}).get('age_range'))
+    return [dict(zip(cols, v)) for v in zip(*(c.tolist() for c in cols.values()))]
 
 # %% ../nbs/15_predict.ipynb #3fbffe70
 def predict_faces(img, model, detector:str='dlib', whole_image:bool=False)->list:
@@ -67,9 +69,11 @@ def predict_faces(img, model, detector:str='dlib', whole_image:bool=False)->list
 
 # %% ../nbs/15_predict.ipynb #268312a3
 def face_label(p:dict)->str:
-    "A face's predictions in a few words: '31 female'"
-    return ' '.join(s for s in (f"{p['pred_age']:.0f}" if 'pred_age' in p else '',
-                                GENDERS[int(p['pred_gender'])] if 'pred_gender' in p else '') if s)
+    "A face's predictions in a few words: '31 female', or with the age range '31 (26–38) female'"
+    age = f"{p['pred_age']:.0f}" if 'pred_age' in p else ''
+    if age and 'age_lo' in p: age += f" ({p['age_lo']:.0f}–{p['age_hi']:.0f})"
+    gender = GENDERS[int(p['pred_gender'])] if 'pred_gender' in p else ''
+    return ' '.join(s for s in (age, gender) if s)
 
 # %% ../nbs/15_predict.ipynb #feb01ff1
 def show_prediction(img, preds:list, ax=None, figsize=(6, 6)):
