@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_commands.ipynb #a39daa4c
 from __future__ import annotations
-import json, sys, time
+import contextlib, json, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import defaults
@@ -16,17 +16,18 @@ from .eda import eda_report, save_figure
 from .model import PretrainedWeightsError
 from .tasks import TASKS
 from .datablock import face_dls
-from .learner import face_learner, plot_history
-from .evaluate import evaluate, plot_by_group, plot_pred_vs_true, plot_error_by_age
+from .learner import face_learner, plot_history, EMA, Checkpoint
+from .ranges import calibrate_range, plot_range
+from .evaluate import evaluate, predict_table, plot_by_group, plot_pred_vs_true, plot_error_by_age
 from .faces import DETECTORS
-from .export import save_model, load_model
+from .export import save_model, load_model, model_path, DEFAULT_MODEL, _st_header
 from .predict import model_learner, predict_files, show_prediction, photo_table
 from .embeddings import get_embeddings, DEFAULT_LAYER
 from .similarity import FaceIndex, DEFAULT_TREES
 from .distributed import process_device, distributed_ready
 
 # %% auto #0
-__all__ = ['prepare', 'train', 'evaluate_cmd', 'predict', 'index', 'similar']
+__all__ = ['prepare', 'train', 'evaluate_cmd', 'calibrate_cmd', 'predict', 'index', 'similar']
 
 # %% ../nbs/20_commands.ipynb #87941211
 def _sources(args)->list:
@@ -90,10 +91,10 @@ def _settings(args)->dict:
     return {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != 'func'}
 
 # %% ../nbs/20_commands.ipynb #110bfb97
-def _fit(learn, args)->pd.DataFrame:
-    "Fit `learn` as `args` say, with fastai's DDP when a launcher started processes; the history"
+def _fit(learn, args, start:int=0)->pd.DataFrame:
+    "Fit `learn` as `args` say (after `start` epochs done), under fastai's DDP if launched so"
     from fastai.torch_core import num_distrib, rank_distrib
-    kw = dict(epochs=args.epochs, lr=args.lr, sizes=args.sizes)
+    kw = dict(epochs=args.epochs, lr=args.lr, sizes=args.sizes, start_epoch=start)
     if num_distrib() <= 1: return learn.fit_faces(**kw)
     gpu = torch.cuda.is_available()
     distributed_ready() # one process per GPU (or CPU process)
@@ -103,20 +104,46 @@ def _fit(learn, args)->pd.DataFrame:
     sys.stdout.write(f"process {rank_distrib()} of {num_distrib()}: {where}\n"); sys.stdout.flush()
     return hist
 
+# %% ../nbs/20_commands.ipynb #a1b0a6e5
+def _valid_scores(learn)->dict:
+    "Valid loss and metrics of `learn`'s model as it is now, by name"
+    return dict(zip(learn.recorder.metric_names[2:-1], map(float, learn.validate())))
+
 # %% ../nbs/20_commands.ipynb #d2769e16
-def _save_training(learn, hist:pd.DataFrame, args, t0:float)->dict:
+def _save_training(learn, hist:pd.DataFrame, args, t0:float, final:dict,
+                   age_range:dict|None=None, **extra)->dict:
     "Write the model, its history (table, plot) and train.json into `args.out`; the valid scores"
     from fastai.torch_core import num_distrib
     out = args.out
-    save_model(learn.model, out/'model.safetensors', size=args.sizes[-1])
+    save_model(learn.model, out/'model.safetensors', size=args.sizes[-1], age_range=age_range)
     save_csv(hist, out/'history.csv', index=False)
     metric = 'mae' if 'mae' in hist else 'gender_acc'
     save_figure(plot_history(hist, metric).figure, out/'history.png')
-    final = {k: float(v) for k, v in hist.iloc[-1].items() if k not in ('stage', 'size', 'epoch')}
-    record = {**_settings(args), 'valid': final, 'processes': max(1, num_distrib()),
+    record = {**_settings(args), 'valid': final, **extra, 'processes': max(1, num_distrib()),
               'seconds': round(time.time() - t0, 1)}
     with atomic_write(out/'train.json') as f: json.dump(record, f, indent=1)
     return final
+
+# %% ../nbs/20_commands.ipynb #951e5081
+def _calibrate(learn, df:pd.DataFrame)->dict|None:
+    "The age range's calibration on `df`'s valid rows (None for a model that predicts no age)"
+    t = predict_table(learn, df[df['split'] == 'valid'])
+    if 'pred_age' not in t: return None
+    return calibrate_range(t.pred_age, t.age, t['age_sd'] if 'age_sd' in t else None)
+
+# %% ../nbs/20_commands.ipynb #17c7f173
+_RUN_KEYS = ('faces', 'task', 'arch', 'pretrained', 'sizes', 'epochs', 'lr', 'bs', 'seed', 'fast',
+             'mixup', 'ema')
+
+def _checkpoint(args)->Path:
+    "`args.out`'s checkpoint file, if `--resume` and it agree"
+    ck = args.out/'checkpoint.pth'
+    if args.resume and not ck.is_file():
+        raise FileNotFoundError(f"{ck}: no checkpoint to resume (a finished run removes it)")
+    if not args.resume and ck.is_file():
+        raise FileExistsError(f"{ck}: a stopped run is in {args.out}: add --resume to continue it, "
+                              "or train into another --out")
+    return ck
 
 # %% ../nbs/20_commands.ipynb #baf52973
 def train(args)->int:
@@ -130,27 +157,47 @@ def train(args)->int:
     dev = process_device()
     # cuDNN deterministic, no autotuning: benchmarks/train_throughput.py times the same
     set_seed(args.seed, reproducible=True)
+    ck, run = _checkpoint(args), {k: v for k, v in _settings(args).items() if k in _RUN_KEYS}
     dls = face_dls(df, args.task, size=args.sizes[0], bs=args.bs, fast=args.fast,
                    num_workers=args.workers, device=dev)
-    learn = face_learner(dls, args.arch, pretrained=args.pretrained, precision=args.precision)
+    saver = Checkpoint(ck, run) if rank_distrib() == 0 else None # only the first process writes
+    learn = face_learner(dls, args.arch, pretrained=args.pretrained, precision=args.precision,
+                         mixup=args.mixup, cbs=[c for c in (saver, args.ema and EMA(args.ema)) if c])
+    start = learn.resume(ck, run) if args.resume else 0
     where = torch.cuda.get_device_name() if torch.cuda.is_available() else 'the CPU'
     print(f"training a {args.task.replace('_', '+')} {learn.model.config['arch']} "
           f"on {len(dls.train_ds):,} faces (valid {len(dls.valid_ds):,}) on {where} "
-          f"in {learn.precision}{', fast data path' if args.fast else ''}")
-    hist = _fit(learn, args)
+          f"in {learn.precision}{', fast data path' if args.fast else ''}"
+          + (f", resuming after epoch {start}" if start else ''))
+    _fit(learn, args, start)
     # safetensors wants contiguous float32 weights
     if learn.precision != 'fp32': learn.to_contiguous(to_fp32=True)
-    if rank_distrib() > 0: return 0 # only the first process writes
-    final = _save_training(learn, hist, args, t0)
-    print('valid: ' + ', '.join(f"{k} {v:.3f}" for k, v in final.items()))
-    print(f"wrote {args.out}/model.safetensors, history.csv, history.png, train.json "
-          f"in {time.time() - t0:.0f}s")
+    if saver is None: return 0
+    last = _valid_scores(learn) if args.ema else None
+    with learn.ema_weights() if args.ema else contextlib.nullcontext():
+        final = _save_training(learn, pd.DataFrame(saver.rows), args, t0, _valid_scores(learn),
+                               _calibrate(learn, df), valid_last_weights=last)
+    ck.unlink()
+    print('valid: ' + ', '.join(f"{k} {v:.3f}" for k, v in final.items())
+          + (' (averaged weights; the last: ' + ', '.join(f"{k} {v:.3f}" for k, v in last.items())
+             + ')' if last else ''))
+    print(f"wrote {args.out}/model.safetensors (with its age range), history.csv, history.png, "
+          f"train.json in {time.time() - t0:.0f}s")
     return 0
 
 # %% ../nbs/20_commands.ipynb #2b757b96
-def _load_model(path:Path):
-    "A model saved by `agefast train`, on the GPU when there is one"
-    return load_model(path, device='cuda' if torch.cuda.is_available() else 'cpu')
+def _model_file(model)->Path:
+    "`--model`: a file or a name; by default the last `agefast train`'s, else the one inside agefast"
+    if model is not None: return model_path(model)
+    trained = Path('runs/train/model.safetensors')
+    if trained.is_file(): return trained
+    print(f"no --model and no {trained}: using {DEFAULT_MODEL}, the model inside agefast")
+    return model_path(DEFAULT_MODEL)
+
+# %% ../nbs/20_commands.ipynb #f0b9530c
+def _load_model(path):
+    "The model `--model` names (see `_model_file`), on the GPU when there is one"
+    return load_model(_model_file(path), device='cuda' if torch.cuda.is_available() else 'cpu')
 
 # %% ../nbs/20_commands.ipynb #64c2fc68
 def _save_plots(ev, out:Path, age:bool):
@@ -173,6 +220,7 @@ def evaluate_cmd(args)->int:
     save_csv(ev.by_group, out/'by_group.csv')
     age = 'pred_age' in ev.table
     _save_plots(ev, out, age)
+    if 'age_lo' in ev.table: save_figure(plot_range(ev.table)[0].figure, out/'range.png')
     scores = ev.summary.iloc[0]
     print(f"{args.split} split, {scores['faces']:.0f} faces: "
           + ', '.join(f"{k} {v:.3f}" for k, v in scores.items() if k != 'faces'))
@@ -181,10 +229,30 @@ def evaluate_cmd(args)->int:
           f"in {time.time() - t0:.0f}s")
     return 0
 
+# %% ../nbs/20_commands.ipynb #581cfa63
+def _is_half(path:Path)->bool:
+    "Whether the model file at `path` stores its weights in float16"
+    with open(path, 'rb') as f: h = _st_header(f)
+    return any(v.get('dtype') == 'F16' for k, v in h.items() if k != '__metadata__')
+
+# %% ../nbs/20_commands.ipynb #db6d7587
+def calibrate_cmd(args)->int:
+    "Calibrate a saved model's age range on the valid rows of a face table; returns the exit code"
+    df, src = _faces_table(args.faces), _model_file(args.model)
+    model = _load_model(src)
+    cal = _calibrate(model_learner(model, df, bs=args.bs), df)
+    if cal is None: raise ValueError(f"{src}: the model predicts no age: no range to calibrate")
+    cfg, dest = model.saved_config, args.out or src
+    save_model(model, dest, cfg['size'], (cfg['mean'], cfg['std']), age_range=cal, half=_is_half(src))
+    print(f"{sum(cal['faces']):,} valid faces: {cal['coverage']:.0%} range from "
+          f"{cal['pooled'][0]:+.1f} to {cal['pooled'][1]:+.1f} {'sd' if cal['scaled'] else 'years'}"
+          f" around the estimate (per band of the estimate in the file); wrote {dest}")
+    return 0
+
 # %% ../nbs/20_commands.ipynb #46406c9b
 def _draw(res:pd.DataFrame, dest:Path):
     "Each photo with its faces' boxes and predictions, as a picture in `dest`"
-    cols = [c for c in ('pred_age', 'pred_gender') if c in res]
+    cols = [c for c in ('pred_age', 'age_lo', 'age_hi', 'pred_gender') if c in res]
     for path, faces in res[res.error == ''].groupby('path', sort=False):
         preds = [dict(box=(r.left, r.top, r.right, r.bottom), **r[cols])
                  for _, r in faces.iterrows()]
@@ -194,7 +262,8 @@ def _draw(res:pd.DataFrame, dest:Path):
 def _print_predictions(res:pd.DataFrame):
     "The first 20 rows of `res` (photo names, not paths), then its faces, photos and failed photos"
     ok = res.error == ''
-    cols = ('path', 'face', 'pred_age', 'pred_gender', 'p_female', 'age', 'gender', 'error')
+    cols = ('path', 'face', 'pred_age', 'age_lo', 'age_hi', 'pred_gender', 'p_female', 'age', 'gender',
+            'error')
     names = res.path.map(lambda p: Path(p).name)
     table = res[[c for c in cols if c in res]].head(20).assign(path=names)
     print(table.rename(columns={'path': 'photo'}).round(2).to_string(index=False))

@@ -16,8 +16,8 @@ from .core import *
 from .model import FaceModel
 
 # %% auto #0
-__all__ = ['model_class', 'weights_fingerprint', 'model_config', 'save_model', 'read_model_config', 'load_model',
-           'export_learner', 'export_onnx']
+__all__ = ['MODELS_DIR', 'DEFAULT_MODEL', 'model_class', 'weights_fingerprint', 'model_config', 'save_model', 'read_model_config',
+           'bundled_models', 'model_path', 'load_model', 'export_learner', 'export_onnx']
 
 # %% ../nbs/14_export.ipynb #c01d575d
 def model_class(name:str)->type:
@@ -52,11 +52,14 @@ def model_config(model:FaceModel, size:int, stats=imagenet_stats, age_range:dict
 # %% ../nbs/14_export.ipynb #58d6884f
 def save_model(model:FaceModel, path, size:int, stats=imagenet_stats,
                age_range:dict|None=None, # its age range's calibration (`ranges.calibrate_range`)
+               half:bool=False, # store the weights in float16: half the size
               )->Path:
     "Save `model`'s weights and config as one safetensors file at `path`, atomically"
     path = Path(path)
+    if half: model = copy.deepcopy(model).half().float() # the weights a float16 file gives back
     cfg = model_config(model, size, stats, age_range)
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    tensors = {k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
+               for k, v in model.state_dict().items()}
     data = st_save(tensors, metadata={'agefast': json.dumps(cfg)})
     with atomic_write(path, 'wb') as f: f.write(data)
     return path
@@ -86,10 +89,30 @@ def _load_weights(path:Path)->dict:
     try: return st_load(path.read_bytes())
     except SafetensorError as e: raise ValueError(f"{path}: damaged weights ({e})") from None
 
+# %% ../nbs/14_export.ipynb #5b248328
+MODELS_DIR = Path(agefast.__file__).parent/'models' # inside the package (and its wheel)
+DEFAULT_MODEL = 'utkface-resnet18' # the model `agefast predict` uses when given none
+
+def bundled_models()->list:
+    "The names of the models inside agefast"
+    return sorted(p.stem for p in MODELS_DIR.glob('*.safetensors'))
+
+# %% ../nbs/14_export.ipynb #e23ffbf6
+def model_path(model)->Path:
+    "The file of `model`: a model file's path, or the name of a model inside agefast"
+    p = Path(model)
+    if p.is_file(): return p
+    inside = MODELS_DIR/f'{p.name}.safetensors'
+    if len(p.parts) == 1 and not p.suffix and inside.is_file(): return inside
+    names = bundled_models()
+    known = f"models inside agefast: {', '.join(names)}" if names else 'agefast holds no model'
+    raise FileNotFoundError(f"{model}: no such model file or model name ({known})")
+
 # %% ../nbs/14_export.ipynb #78cd95db
-def load_model(path, device='cpu')->FaceModel:
+def load_model(path, # a model file, or the name of a model inside agefast (see `model_path`)
+               device='cpu')->FaceModel:
     "The model saved at `path` by `save_model`, in eval mode, its config in `model.saved_config`"
-    path, cfg = Path(path), read_model_config(path)
+    path = model_path(path); cfg = read_model_config(path)
     try: cls = model_class(cfg.get('model'))
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
     state = _load_weights(path)

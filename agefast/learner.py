@@ -234,14 +234,16 @@ class Checkpoint(Callback):
     "After each epoch, save model, optimiser, `EMA`, history and `settings` to `path`, atomically"
     order = 65 # after the Recorder
     def __init__(self, path, settings:dict|None=None):
-        self.path, self.settings, self.rows, self._skipped = Path(path), settings or {}, [], False
-    def after_cancel_epoch(self): self._skipped = True # an epoch skipped when resuming
+        self.path, self.settings, self.rows, self._trained = Path(path), settings or {}, [], False
+    # not a skipped epoch (resuming), nor `validate`/`get_preds`, which also end in `after_epoch`
+    def after_train(self): self._trained = True
 
 # %% ../nbs/12_learner.ipynb #0e1c3966
 @patch
 def after_epoch(self:Checkpoint):
     "Add the epoch to the history and write the checkpoint"
-    if self._skipped: self._skipped = False; return
+    if not self._trained: return
+    self._trained = False
     names, ema = self.recorder.metric_names[1:-1], getattr(self.learn, 'ema', None)
     self.rows.append({'stage': 'frozen' if self.opt.frozen_idx else 'unfrozen',
                       'size': getattr(self.dls, 'size', None), 'epoch': len(self.rows),

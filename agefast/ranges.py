@@ -48,7 +48,7 @@ def age_range(pred_age, cal:dict, age_sd=None)->tuple:
     s = np.asarray(age_sd, float) if cal['scaled'] else np.ones_like(pred)
     band = age_band(pred, cal['bands']).cat.codes.to_numpy()
     lo, hi = np.asarray(cal['lo'])[band], np.asarray(cal['hi'])[band]
-    return np.maximum(pred + s * lo, 0.), pred + s * hi
+    return np.clip(pred + s * lo, 0., pred), np.maximum(pred + s * hi, pred)
 
 # %% ../nbs/08a_ranges.ipynb #e73ea3ba
 def range_scores(t:pd.DataFrame)->dict:
