@@ -36,17 +36,27 @@ def _haar_faces(a:np.ndarray, upsample:int):
 DETECTORS = {'dlib': _dlib_faces, 'haar': _haar_faces}
 
 # %% ../nbs/01_faces.ipynb #5fac33bf
+def _search(im:Image.Image, detector:str, upsample:int, pad:float=0.)->list:
+    "Boxes the detector finds in `im` with a border of `pad` x its longer side of repeated edge pixels"
+    p, a = round(pad * max(im.size)), np.asarray(im)
+    if p: a = np.pad(a, ((p, p), (p, p), (0, 0)), mode='edge')
+    boxes = [(max(0, int(l) - p), max(0, int(t) - p), min(im.width, int(r) - p),
+              min(im.height, int(b) - p)) for l, t, r, b in DETECTORS[detector](a, upsample)]
+    return [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
+
+# %% ../nbs/01_faces.ipynb #0baf182a
 def find_faces(img, # path, bytes, PIL image or array
                detector:str='dlib', # 'dlib' (HOG) or 'haar' (OpenCV)
                upsample:int=1, # dlib: upsample the image this many times to find small faces
+               pad=(0.15, 0.3), # no face found: search again with these borders (see above)
               )->list:
     "Boxes `(left, top, right, bottom)` of the faces in `img`, largest first, clipped to the image"
     if detector not in DETECTORS:
         raise ValueError(f"detector={detector!r}: expected one of {list(DETECTORS)}")
-    im = open_image(img); W, H = im.size
-    boxes = [(max(0, int(l)), max(0, int(t)), min(W, int(r)), min(H, int(b)))
-             for l, t, r, b in DETECTORS[detector](np.asarray(im), upsample)]
-    boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
+    im = open_image(img)
+    for p in (0., *pad):
+        boxes = _search(im, detector, upsample, p)
+        if boxes: break
     return sorted(boxes, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
 
 # %% ../nbs/01_faces.ipynb #3435ee48
