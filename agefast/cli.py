@@ -89,7 +89,8 @@ def _add_train(sub):
 
 # %% ../nbs/21_cli.ipynb #19db8ddd
 def _add_model_arg(p, what:str='model file, or the name of a model inside agefast'):
-    p.add_argument('--model', metavar='MODEL', help=what + " (default: runs/train/model.safetensors "
+    p.add_argument('--model', metavar='MODEL',
+                   help=what + " (default: runs/train/model.safetensors "
                    "if there is one, else utkface-resnet18)")
 
 # %% ../nbs/21_cli.ipynb #ab77fdde
@@ -114,8 +115,9 @@ def _add_calibrate(sub):
     p = sub.add_parser(
         'calibrate', formatter_class=DefaultsHelp,
         help="calibrate a saved model's 80% age range on the valid split",
-        description="Predict the valid rows of a face table, calibrate the model's age range on them "
-                    "(split conformal, per band of the estimate) and write it into the model file.")
+        description="Predict the valid rows of a face table and calibrate the model's age range "
+                    "on them (split conformal, per band of the estimate); write it into the model "
+                    "file.")
     p.add_argument('faces', nargs='?', type=Path, default=Path('runs/prepare/faces.csv'),
                    help='split face table')
     _add_model_arg(p)

@@ -18,7 +18,8 @@ from .tasks import TASKS
 from .datablock import face_dls
 from .learner import face_learner, plot_history, EMA, Checkpoint
 from .ranges import calibrate_range, plot_range
-from .evaluate import evaluate, predict_table, plot_by_group, plot_pred_vs_true, plot_error_by_age
+from .evaluate import (evaluate, predict_table, plot_by_group, plot_pred_vs_true,
+                              plot_error_by_age)
 from .faces import DETECTORS
 from .export import save_model, load_model, model_path, DEFAULT_MODEL, _st_header
 from .predict import model_learner, predict_files, show_prediction, photo_table
@@ -162,7 +163,8 @@ def train(args)->int:
                    num_workers=args.workers, device=dev)
     saver = Checkpoint(ck, run) if rank_distrib() == 0 else None # only the first process writes
     learn = face_learner(dls, args.arch, pretrained=args.pretrained, precision=args.precision,
-                         mixup=args.mixup, cbs=[c for c in (saver, args.ema and EMA(args.ema)) if c])
+                         mixup=args.mixup, cbs=[c for c in (saver, args.ema and EMA(args.ema)) if c]
+                         )
     start = learn.resume(ck, run) if args.resume else 0
     where = torch.cuda.get_device_name() if torch.cuda.is_available() else 'the CPU'
     print(f"training a {args.task.replace('_', '+')} {learn.model.config['arch']} "
@@ -174,6 +176,7 @@ def train(args)->int:
     if learn.precision != 'fp32': learn.to_contiguous(to_fp32=True)
     if saver is None: return 0
     last = _valid_scores(learn) if args.ema else None
+    if args.ema: save_model(learn.model, args.out/'last.safetensors', size=args.sizes[-1])
     with learn.ema_weights() if args.ema else contextlib.nullcontext():
         final = _save_training(learn, pd.DataFrame(saver.rows), args, t0, _valid_scores(learn),
                                _calibrate(learn, df), valid_last_weights=last)
@@ -187,7 +190,7 @@ def train(args)->int:
 
 # %% ../nbs/20_commands.ipynb #2b757b96
 def _model_file(model)->Path:
-    "`--model`: a file or a name; by default the last `agefast train`'s, else the one inside agefast"
+    "`--model`: a file or a name; by default the last `agefast train`'s, else agefast's own"
     if model is not None: return model_path(model)
     trained = Path('runs/train/model.safetensors')
     if trained.is_file(): return trained
@@ -243,7 +246,8 @@ def calibrate_cmd(args)->int:
     cal = _calibrate(model_learner(model, df, bs=args.bs), df)
     if cal is None: raise ValueError(f"{src}: the model predicts no age: no range to calibrate")
     cfg, dest = model.saved_config, args.out or src
-    save_model(model, dest, cfg['size'], (cfg['mean'], cfg['std']), age_range=cal, half=_is_half(src))
+    save_model(model, dest, cfg['size'], (cfg['mean'], cfg['std']), age_range=cal,
+               half=_is_half(src))
     print(f"{sum(cal['faces']):,} valid faces: {cal['coverage']:.0%} range from "
           f"{cal['pooled'][0]:+.1f} to {cal['pooled'][1]:+.1f} {'sd' if cal['scaled'] else 'years'}"
           f" around the estimate (per band of the estimate in the file); wrote {dest}")
@@ -262,7 +266,8 @@ def _draw(res:pd.DataFrame, dest:Path):
 def _print_predictions(res:pd.DataFrame):
     "The first 20 rows of `res` (photo names, not paths), then its faces, photos and failed photos"
     ok = res.error == ''
-    cols = ('path', 'face', 'pred_age', 'age_lo', 'age_hi', 'pred_gender', 'p_female', 'age', 'gender',
+    cols = ('path', 'face', 'pred_age', 'age_lo', 'age_hi', 'pred_gender', 'p_female', 'age',
+            'gender',
             'error')
     names = res.path.map(lambda p: Path(p).name)
     table = res[[c for c in cols if c in res]].head(20).assign(path=names)

@@ -37,7 +37,7 @@ DETECTORS = {'dlib': _dlib_faces, 'haar': _haar_faces}
 
 # %% ../nbs/01_faces.ipynb #5fac33bf
 def _search(im:Image.Image, detector:str, upsample:int, pad:float=0.)->list:
-    "Boxes the detector finds in `im` with a border of `pad` x its longer side of repeated edge pixels"
+    "The detector's boxes in `im` bordered by `pad` x its longer side of repeated edge pixels"
     p, a = round(pad * max(im.size)), np.asarray(im)
     if p: a = np.pad(a, ((p, p), (p, p), (0, 0)), mode='edge')
     boxes = [(max(0, int(l) - p), max(0, int(t) - p), min(im.width, int(r) - p),

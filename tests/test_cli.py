@@ -63,3 +63,32 @@ def test_main_job_end_to_end(tmp_path):
     assert r.returncode == 0 and len(pd.read_csv(tmp_path/'p2'/'predictions.csv')) == 2, r.stderr[-2000:]
     r = run('predict', 'photos', '--model', 'runs/prepare/faces.csv', cwd=tmp_path)
     assert r.returncode == 1 and 'not an agefast model file' in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    # a model name agefast does not know: one line naming the models it has; the predictions stay
+    before = (runs/'predict'/'predictions.csv').read_bytes()
+    r = run('predict', '--model', 'utkface-resnet1000', cwd=tmp_path)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert 'utkface-resnet1000: no such model file or model name' in r.stderr
+    assert (runs/'predict'/'predictions.csv').read_bytes() == before
+    # every prediction comes with its range, calibrated when the model was trained
+    assert (preds.age_lo <= preds.pred_age).all() and (preds.pred_age <= preds.age_hi).all()
+
+def test_resume_refusals(tmp_path):
+    "--resume with no checkpoint, a new run over a stopped one, a checkpoint of other settings: one line, exit 1, nothing written"
+    assert run('prepare', '--n-synth', 60, '--no-plots', cwd=tmp_path).returncode == 0
+    r = run('train', '--resume', '--out', 'runs/t', cwd=tmp_path)
+    assert r.returncode == 1 and 'no checkpoint to resume' in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    # a stopped run: train it one epoch, then put its checkpoint back as if the run had been killed
+    args = ('train', '--sizes', 32, '--epochs', 1, '--bs', 16, '--workers', 0, '--out', 'runs/t')
+    assert run(*args, cwd=tmp_path).returncode == 0
+    import torch
+    ck = tmp_path/'runs'/'t'/'checkpoint.pth'
+    settings = dict(faces='runs/prepare/faces.csv', task='age_gender', arch='resnet18', pretrained=False, sizes=[32],
+                    epochs=5, lr=0.003, bs=16, seed=42, fast=False, mixup=0.2, ema=0.0) # all but epochs as here
+    torch.save(dict(model={}, opt={}, rows=[], ema=None, settings=settings), ck)
+    before = {p.name: p.read_bytes() for p in (tmp_path/'runs'/'t').iterdir()}
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 1 and 'a stopped run is in' in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run(*args, '--resume', cwd=tmp_path)
+    assert r.returncode == 1 and 'checkpoint of another run: epochs 5 there, 1 here' in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in (tmp_path/'runs'/'t').iterdir()} == before # nothing overwritten
