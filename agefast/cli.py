@@ -123,6 +123,7 @@ def _add_calibrate(sub):
     _add_model_arg(p)
     p.add_argument('--bs', type=int, default=64, help='batch size')
     p.add_argument('--out', type=Path, help='write the calibrated model here (default: in place)')
+    p.add_argument('--half', action='store_true', help='weights in float16 (half the size)')
     p.set_defaults(func=calibrate_cmd)
 
 # %% ../nbs/21_cli.ipynb #fe1bfd9c

@@ -247,7 +247,7 @@ def calibrate_cmd(args)->int:
     if cal is None: raise ValueError(f"{src}: the model predicts no age: no range to calibrate")
     cfg, dest = model.saved_config, args.out or src
     save_model(model, dest, cfg['size'], (cfg['mean'], cfg['std']), age_range=cal,
-               half=_is_half(src))
+               half=args.half or _is_half(src))
     print(f"{sum(cal['faces']):,} valid faces: {cal['coverage']:.0%} range from "
           f"{cal['pooled'][0]:+.1f} to {cal['pooled'][1]:+.1f} {'sd' if cal['scaled'] else 'years'}"
           f" around the estimate (per band of the estimate in the file); wrote {dest}")

@@ -26,7 +26,9 @@ def test_wheel_contents(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     mods = {n.split('/')[1] for n in names if n.startswith('agefast/')}
     assert mods == {f.name for f in (ROOT/'agefast').glob('*.py')}, mods # every module, and nothing stale (an old build/)
-    assert not [n for n in names if n.endswith(('.ipynb', '.jpg', '.png', '.safetensors', '.ann', '.pt', '.npy'))], names
+    assert not [n for n in names if n.endswith(('.ipynb', '.jpg', '.png', '.ann', '.pt', '.npy'))], names
+    # the one trained model inside agefast, and no other weights
+    assert [n for n in names if n.endswith('.safetensors')] == ['agefast/models/utkface-resnet18.safetensors'], names
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('METADATA'))).decode()
     assert 'Requires-Dist: fastai' in meta and 'Requires-Dist: annoy' in meta and '# agefast' in meta # the README as description
     ep = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('entry_points.txt'))).decode()
@@ -47,3 +49,11 @@ def test_wheel_installs_and_predicts(wheel, tmp_path):
     run([agefast, 'predict', '--workers', '0'], cwd=work, env=env, timeout=600)
     rows = list(csv.DictReader(open(work/'runs'/'predict'/'predictions.csv')))
     assert rows and all(0 <= float(r['pred_age']) <= 120 for r in rows), rows[:3]
+    # right after install, with no training: the model inside agefast, each age with its range
+    fresh = tmp_path/'fresh'; fresh.mkdir()
+    from agefast.synth import synth_photo
+    synth_photo(seed=2)[0].save(fresh/'two.png')
+    r = run([agefast, 'predict', 'two.png', '--detector', 'haar', '--workers', '0'], cwd=fresh, env=env, timeout=600)
+    assert 'using utkface-resnet18, the model inside agefast' in r.stdout, r.stdout
+    rows = list(csv.DictReader(open(fresh/'runs'/'predict'/'predictions.csv')))
+    assert len(rows) == 2 and all(float(r['age_lo']) <= float(r['pred_age']) <= float(r['age_hi']) for r in rows), rows
