@@ -133,6 +133,7 @@ def _calibrate(learn, df:pd.DataFrame)->dict|None:
     return calibrate_range(t.pred_age, t.age, t['age_sd'] if 'age_sd' in t else None)
 
 # %% ../nbs/20_commands.ipynb #17c7f173
+_NOT_SCORES = ('stage', 'size', 'epoch') # history columns that are not scores
 _RUN_KEYS = ('faces', 'task', 'arch', 'pretrained', 'sizes', 'epochs', 'lr', 'bs', 'seed', 'fast',
              'mixup', 'ema')
 
@@ -171,15 +172,17 @@ def train(args)->int:
           f"on {len(dls.train_ds):,} faces (valid {len(dls.valid_ds):,}) on {where} "
           f"in {learn.precision}{', fast data path' if args.fast else ''}"
           + (f", resuming after epoch {start}" if start else ''))
-    _fit(learn, args, start)
+    hist = _fit(learn, args, start)
     # safetensors wants contiguous float32 weights
     if learn.precision != 'fp32': learn.to_contiguous(to_fp32=True)
+    final, last = {k: float(v) for k, v in hist.iloc[-1].items() if k not in _NOT_SCORES}, None
+    if args.ema: # in every process: under DDP the scores are gathered from all of them
+        with learn.ema_weights(): final, last = _valid_scores(learn), final
     if saver is None: return 0
-    last = _valid_scores(learn) if args.ema else None
     if args.ema: save_model(learn.model, args.out/'last.safetensors', size=args.sizes[-1])
     with learn.ema_weights() if args.ema else contextlib.nullcontext():
-        final = _save_training(learn, pd.DataFrame(saver.rows), args, t0, _valid_scores(learn),
-                               _calibrate(learn, df), valid_last_weights=last)
+        _save_training(learn, pd.DataFrame(saver.rows), args, t0, final, _calibrate(learn, df),
+                       valid_last_weights=last)
     ck.unlink()
     print('valid: ' + ', '.join(f"{k} {v:.3f}" for k, v in final.items())
           + (' (averaged weights; the last: ' + ', '.join(f"{k} {v:.3f}" for k, v in last.items())
