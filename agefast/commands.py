@@ -25,7 +25,7 @@ from .export import save_model, load_model, model_path, DEFAULT_MODEL, _st_heade
 from .predict import model_learner, predict_files, show_prediction, photo_table
 from .embeddings import get_embeddings, DEFAULT_LAYER
 from .similarity import FaceIndex, DEFAULT_TREES
-from .distributed import process_device, distributed_ready
+from .distributed import process_device, distributed_ready, as_one_process
 
 # %% auto #0
 __all__ = ['prepare', 'train', 'evaluate_cmd', 'calibrate_cmd', 'predict', 'index', 'similar']
@@ -128,7 +128,7 @@ def _save_training(learn, hist:pd.DataFrame, args, t0:float, final:dict,
 # %% ../nbs/20_commands.ipynb #951e5081
 def _calibrate(learn, df:pd.DataFrame)->dict|None:
     "The age range's calibration on `df`'s valid rows (None for a model that predicts no age)"
-    t = predict_table(learn, df[df['split'] == 'valid'])
+    with as_one_process(): t = predict_table(learn, df[df['split'] == 'valid'])
     if 'pred_age' not in t: return None
     return calibrate_range(t.pred_age, t.age, t['age_sd'] if 'age_sd' in t else None)
 

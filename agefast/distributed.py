@@ -4,14 +4,14 @@
 
 # %% ../nbs/18_distributed.ipynb #b9f10ec8
 from __future__ import annotations
-import os
+import os, contextlib
 import torch
 from .core import *
 from fastai.vision.all import default_device
 from fastai.torch_core import num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['distributed_ready', 'process_device']
+__all__ = ['distributed_ready', 'process_device', 'as_one_process']
 
 # %% ../nbs/18_distributed.ipynb #50f5db8a
 def _broadcast_any_backend(self, t, rank:int):
@@ -34,3 +34,11 @@ def process_device()->torch.device:
         local = int(os.environ.get('LOCAL_RANK', rank_distrib()))
         torch.cuda.set_device(local % torch.cuda.device_count()) # as accelerate
     return default_device()
+
+# %% ../nbs/18_distributed.ipynb #d10197ef
+@contextlib.contextmanager
+def as_one_process():
+    "Inside, fastai sees one process (`num_distrib()` 1): nothing is gathered from others"
+    old = os.environ.get('WORLD_SIZE'); os.environ['WORLD_SIZE'] = '1'
+    try: yield
+    finally: os.environ.pop('WORLD_SIZE') if old is None else os.environ.update(WORLD_SIZE=old)
