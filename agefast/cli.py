@@ -51,6 +51,11 @@ def _add_prepare(sub):
     p.add_argument('--no-plots', action='store_true', help='skip the EDA plots')
     p.set_defaults(func=prepare)
 
+# %% ../nbs/21_cli.ipynb #b62c3bdd
+def _add_faces_arg(p):
+    p.add_argument('faces', nargs='?', type=Path, default=Path('runs/prepare/faces.csv'),
+                   help='split face table')
+
 # %% ../nbs/21_cli.ipynb #bd077dbe
 def _add_train(sub):
     p = sub.add_parser(
@@ -59,8 +64,7 @@ def _add_train(sub):
         description='Train a model on the train rows of a face table (written by '
                     '`agefast prepare`), watching the valid rows; write model.safetensors, '
                     'history.csv/png and train.json.')
-    p.add_argument('faces', nargs='?', type=Path, default=Path('runs/prepare/faces.csv'),
-                   help='split face table')
+    _add_faces_arg(p)
     p.add_argument('--task', default='age_gender', choices=list(TASKS),
                    help='what the model predicts')
     p.add_argument('--arch', default='resnet18', help="torchvision name, or 'timm/NAME'")
@@ -100,8 +104,7 @@ def _add_evaluate(sub):
         help='score a saved model on the test split, overall and per group',
         description='Score a model (from `agefast train`) on one split of a face table; '
                     'write predictions.csv, summary.csv, by_group.csv and plots.')
-    p.add_argument('faces', nargs='?', type=Path, default=Path('runs/prepare/faces.csv'),
-                   help='split face table')
+    _add_faces_arg(p)
     _add_model_arg(p)
     p.add_argument('--split', default='test', choices=SPLITS, help='rows to score')
     p.add_argument('--tta', action='store_true',
@@ -118,8 +121,7 @@ def _add_calibrate(sub):
         description="Predict the valid rows of a face table and calibrate the model's age range "
                     "on them (split conformal, per band of the estimate); write it into the model "
                     "file.")
-    p.add_argument('faces', nargs='?', type=Path, default=Path('runs/prepare/faces.csv'),
-                   help='split face table')
+    _add_faces_arg(p)
     _add_model_arg(p)
     p.add_argument('--bs', type=int, default=64, help='batch size')
     p.add_argument('--out', type=Path, help='write the calibrated model here (default: in place)')

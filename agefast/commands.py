@@ -17,7 +17,7 @@ from .model import PretrainedWeightsError
 from .tasks import TASKS
 from .datablock import face_dls
 from .learner import face_learner, plot_history, EMA, Checkpoint
-from .ranges import calibrate_range, plot_range
+from .ranges import calibrate_table, plot_range
 from .evaluate import (evaluate, predict_table, plot_by_group, plot_pred_vs_true,
                               plot_error_by_age)
 from .faces import DETECTORS
@@ -129,8 +129,7 @@ def _save_training(learn, hist:pd.DataFrame, args, t0:float, final:dict,
 def _calibrate(learn, df:pd.DataFrame)->dict|None:
     "The age range's calibration on `df`'s valid rows (None for a model that predicts no age)"
     with as_one_process(): t = predict_table(learn, df[df['split'] == 'valid'])
-    if 'pred_age' not in t: return None
-    return calibrate_range(t.pred_age, t.age, t['age_sd'] if 'age_sd' in t else None)
+    return calibrate_table(t) if 'pred_age' in t else None
 
 # %% ../nbs/20_commands.ipynb #17c7f173
 _NOT_SCORES = ('stage', 'size', 'epoch') # history columns that are not scores
@@ -270,8 +269,7 @@ def _print_predictions(res:pd.DataFrame):
     "The first 20 rows of `res` (photo names, not paths), then its faces, photos and failed photos"
     ok = res.error == ''
     cols = ('path', 'face', 'pred_age', 'age_lo', 'age_hi', 'pred_gender', 'p_female', 'age',
-            'gender',
-            'error')
+            'gender', 'error')
     names = res.path.map(lambda p: Path(p).name)
     table = res[[c for c in cols if c in res]].head(20).assign(path=names)
     print(table.rename(columns={'path': 'photo'}).round(2).to_string(index=False))

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 from .core import *
 from .split import AGE_BANDS, age_band
 from .metrics import age_scores
-from .ranges import add_range, range_scores
+from .ranges import add_range, range_scores, saved_range
 
 # %% auto #0
 __all__ = ['tta_dl', 'predict_table', 'group_scores', 'Evaluation', 'evaluate', 'plot_by_group', 'plot_pred_vs_true',
@@ -35,8 +35,7 @@ def predict_table(learn, df:pd.DataFrame, tta:bool=False)->pd.DataFrame:
     if tta: cols = task.decode(learn.tta(dl=tta_dl(learn, dl))[0], activated=True)
     else: cols = task.decode(learn.get_preds(dl=dl, act=noop)[0])
     cols = {k: v.float().cpu().numpy() for k, v in cols.items()}
-    cal = (getattr(learn.model, 'saved_config', None) or {}).get('age_range') # see `ranges`
-    return df.reset_index(drop=True).assign(**add_range(cols, cal))
+    return df.reset_index(drop=True).assign(**add_range(cols, saved_range(learn.model)))
 
 # %% ../nbs/13_evaluate.ipynb #281d2ac7
 def group_scores(t:pd.DataFrame, by=None, k:int=5)->pd.DataFrame:

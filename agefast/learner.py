@@ -204,10 +204,12 @@ class EMA(Callback):
     order, run_valid = 60, False
     def __init__(self, decay:float=0.999): store_attr(); self.avg = None
     def before_fit(self):
-        if self.avg is None: # kept across fits: progressive resizing, resumed runs
-            self.avg = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(self.decay),
-                                     use_buffers=True)
+        if self.avg is None: self.avg = self.new_average() # kept across fits: sizes, resumed runs
         self.learn.ema = self
+    def new_average(self):
+        "A fresh average of the model's weights and buffers (`AveragedModel`, decay `decay`)"
+        return AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(self.decay),
+                             use_buffers=True)
     def after_step(self): self.avg.update_parameters(self.model)
 
 # %% ../nbs/12_learner.ipynb #59ad46ee
@@ -269,7 +271,5 @@ def resume(self:Learner, path, settings:dict|None=None)->int:
     for cb in self.cbs:
         if isinstance(cb, Checkpoint): cb.rows = list(ck['rows'])
         if isinstance(cb, EMA) and ck['ema'] is not None:
-            cb.avg = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(cb.decay),
-                                   use_buffers=True)
-            cb.avg.load_state_dict(ck['ema'])
+            cb.avg = cb.new_average(); cb.avg.load_state_dict(ck['ema'])
     return len(ck['rows'])

@@ -16,7 +16,7 @@ from fastai.vision.all import imagenet_stats, Learner, default_device, get_image
 from .core import *
 from .faces import find_faces, crop_face, model_input
 from .datablock import face_dls
-from .ranges import add_range
+from .ranges import add_range, saved_range
 
 # %% auto #0
 __all__ = ['predict_crops', 'predict_faces', 'face_label', 'show_prediction', 'photo_table', 'predict_files', 'model_learner']
@@ -49,7 +49,7 @@ def predict_crops(model, crops:list, bs:int=64)->list:
              for i in range(0, len(arrays), bs)]
     if not parts: return []
     cols = {k: torch.cat([p[k] for p in parts]).cpu().numpy() for k in parts[0]}
-    cols = add_range(cols, (getattr(m, 'saved_config', None) or {}).get('age_range'))
+    cols = add_range(cols, saved_range(m))
     return [dict(zip(cols, v)) for v in zip(*(c.tolist() for c in cols.values()))]
 
 # %% ../nbs/15_predict.ipynb #3fbffe70

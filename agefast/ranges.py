@@ -11,7 +11,8 @@ from .core import *
 from .split import AGE_BANDS, age_band
 
 # %% auto #0
-__all__ = ['conformal_quantile', 'calibrate_range', 'age_range', 'range_scores', 'plot_range', 'add_range']
+__all__ = ['conformal_quantile', 'calibrate_range', 'age_range', 'range_scores', 'plot_range', 'add_range', 'saved_range',
+           'calibrate_table']
 
 # %% ../nbs/08a_ranges.ipynb #673de9ab
 def conformal_quantile(scores, q:float)->float:
@@ -81,3 +82,13 @@ def add_range(cols:dict, cal:dict|None)->dict:
         out[k] = v
         if k == after: out.update(age_lo=lo, age_hi=hi)
     return out
+
+# %% ../nbs/08a_ranges.ipynb #0ec4f119
+def saved_range(model)->dict|None:
+    "The age range's calibration saved with `model` (read by `load_model`), or None"
+    return (getattr(model, 'saved_config', None) or {}).get('age_range')
+
+# %% ../nbs/08a_ranges.ipynb #081e2402
+def calibrate_table(t:pd.DataFrame, **kwargs)->dict:
+    "`calibrate_range` on a prediction table's `pred_age`, `age` and `age_sd` (if it has one)"
+    return calibrate_range(t.pred_age, t.age, t['age_sd'] if 'age_sd' in t else None, **kwargs)

@@ -15,7 +15,7 @@ from agefast.core import save_csv # first: it quiets a torch deprecation that fa
 from agefast.export import load_model
 from agefast.predict import model_learner
 from agefast.evaluate import predict_table, group_scores
-from agefast.ranges import calibrate_range, age_range, range_scores
+from agefast.ranges import calibrate_table, age_range
 from agefast.split import age_band
 
 KEYS = ['run', 'weights', 'tta']
@@ -25,9 +25,8 @@ def score(model_file:Path, df:pd.DataFrame, tta:bool)->dict:
     model = load_model(model_file)
     learn = model_learner(model, df, bs=128)
     valid, test = (predict_table(learn, df[df.split == s], tta) for s in ('valid', 'test'))
-    sd = lambda t: t['age_sd'] if 'age_sd' in t else None
-    cal = calibrate_range(valid.pred_age, valid.age, sd(valid))
-    lo, hi = age_range(test.pred_age, cal, sd(test))
+    cal = calibrate_table(valid) # as `agefast train` does
+    lo, hi = age_range(test.pred_age, cal, test['age_sd'] if 'age_sd' in test else None)
     test = test.assign(age_lo=lo, age_hi=hi)
     s, v = group_scores(test).iloc[0], group_scores(valid).iloc[0]
     bands = group_scores(test.assign(band=age_band(test.age).astype(str)), 'band')
