@@ -16,8 +16,9 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 from fastai.vision.core import PILImage
 
 # %% auto #0
-__all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'GENDERS', 'RACES', 'SPLITS', 'BadImageError', 'to_rgb', 'open_image',
-           'quadrant_picture', 'write_image_corpus', 'PILFace', 'atomic_path', 'atomic_write', 'save_csv', 'file_md5']
+__all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'MAX_JPEG_PIXELS', 'GENDERS', 'RACES', 'SPLITS', 'BadImageError', 'to_rgb',
+           'open_image', 'image_scale', 'quadrant_picture', 'write_image_corpus', 'PILFace', 'atomic_path',
+           'atomic_write', 'save_csv', 'file_md5']
 
 # %% ../nbs/00_core.ipynb #0b53f0ac
 BAD_IMAGE_REASONS = ('missing', 'empty', 'not an image', 'truncated', 'unreadable', 'too large',
@@ -31,7 +32,8 @@ class BadImageError(ValueError):
         super().__init__(f"{path}: {reason}" + (f" ({detail})" if detail else ''))
 
 # %% ../nbs/00_core.ipynb #cc7ec76e
-MAX_PIXELS = 40_000_000 # 40 megapixels: any real face photo fits, a decompression bomb does not
+MAX_PIXELS = 89_478_485 # decoded pixels: Pillow's own limit (Image.MAX_IMAGE_PIXELS)
+MAX_JPEG_PIXELS = 1_000_000_000 # a JPEG is decoded at a reduced scale up to a gigapixel
 
 # %% ../nbs/00_core.ipynb #ef92c1df
 def _label(src): return str(src) if isinstance(src, (str, Path)) else f'<{type(src).__name__}>'
@@ -50,15 +52,12 @@ def _open_lazy(src, name):
     if isinstance(src, (bytes, bytearray)):
         if not src: raise BadImageError(name, 'empty')
         src = io.BytesIO(src)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-            return Image.open(src)
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None # open_image checks the size
+    try: return Image.open(src)
     except UnidentifiedImageError: raise BadImageError(name, 'not an image') from None
-    except Image.DecompressionBombError as e:
-        raise BadImageError(name, 'too large', str(e)) from None
     except (OSError, SyntaxError, ValueError) as e:
         raise BadImageError(name, _why(e), str(e)) from None
+    finally: Image.MAX_IMAGE_PIXELS = limit
 
 # %% ../nbs/00_core.ipynb #eb133e4a
 def _scale_to_uint8(a:np.ndarray)->np.ndarray:
@@ -93,26 +92,48 @@ def _from_array(a:np.ndarray)->Image.Image:
                             f'shape {a.shape}; expected HxW, HxWx3 or HxWx4')
     return Image.fromarray(_scale_to_uint8(a))
 
+# %% ../nbs/00_core.ipynb #783646a5
+def _jpeg_scale(w:int, h:int, max_pixels:int, side:int|None=None)->int:
+    "Scale (1, 2, 4 or 8) to decode a `w` x `h` JPEG at: the coarsest with a longer side >= `side`"
+    n = lambda k: -(-w // k) * -(-h // k) # pixels decoded at 1/k
+    finest = next((k for k in (1, 2, 4, 8) if n(k) <= max_pixels), 0) # 0: none fits
+    if not finest or side is None: return finest
+    return max([finest, *(k for k in (2, 4, 8) if -(-max(w, h) // k) >= side)])
+
 # %% ../nbs/00_core.ipynb #98b647d9
 def open_image(src, # path, bytes, file object, PIL image or HxW[xC] array
-               max_pixels:int=MAX_PIXELS, # refuse images with more pixels (decompression bombs)
+               max_pixels:int=MAX_PIXELS, # most pixels decoded (a JPEG: at a scale that fits)
+               side:int|None=None, # a JPEG: decode at the coarsest scale with a longer side >= this
               )->Image.Image:
     "Open `src` as an upright 8-bit RGB PIL image, or raise `BadImageError` naming it and why"
     name = _label(src)
     if isinstance(src, np.ndarray): return to_rgb(_from_array(src))
     im = src if isinstance(src, Image.Image) else _open_lazy(src, name)
     w, h = im.size
-    if w * h > max_pixels:
-        raise BadImageError(name, 'too large', f'{w}x{h} pixels > max_pixels={max_pixels:,}')
     if w == 0 or h == 0: raise BadImageError(name, 'empty', f'{w}x{h} pixels')
+    k = 1
+    if im.format == 'JPEG' and im is not src:
+        if w * h > MAX_JPEG_PIXELS:
+            raise BadImageError(name, 'too large', f'{w}x{h} pixels > {MAX_JPEG_PIXELS:,}')
+        if (k := _jpeg_scale(w, h, max_pixels, side)) > 1: im.draft(None, (w // k, h // k))
+    if im.width * im.height > max_pixels:
+        raise BadImageError(name, 'too large', f'{w}x{h} pixels > max_pixels={max_pixels:,}')
+    scale = w / im.width
     try: im.load()
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as e:
         raise BadImageError(name, _why(e), str(e)) from None
     try: im = ImageOps.exif_transpose(im)
     except Exception: pass # a broken EXIF block leaves the pixels as stored
-    try: return to_rgb(im)
+    try: im = to_rgb(im)
     except (ValueError, OSError) as e:
         raise BadImageError(name, 'unreadable', f'mode {im.mode}: {e}') from None
+    if scale > 1: im.info['agefast_scale'] = scale
+    return im
+
+# %% ../nbs/00_core.ipynb #cd123898
+def image_scale(im:Image.Image)->float:
+    "Pixels of the photo per pixel of `im`: above 1 when `open_image` decoded a JPEG reduced"
+    return im.info.get('agefast_scale', 1.)
 
 # %% ../nbs/00_core.ipynb #2cae8bc0
 def quadrant_picture(w:int=48, h:int=64)->Image.Image:
@@ -151,7 +172,7 @@ def write_image_corpus(dest)->dict:
     add('truncated.jpg', 'truncated', lambda p: p.write_bytes((b := jpg())[:len(b)*2//3]))
     add('cut_header.jpg', 'truncated', lambda p: p.write_bytes(jpg()[:200]))
     add('tiny.png', 'too small', lambda p: pic.resize((4, 4)).save(p))
-    add('bomb.png', 'too large', lambda p: Image.new('1', (8000, 6000)).save(p))
+    add('bomb.png', 'too large', lambda p: Image.new('1', (10_000, 9000)).save(p))
     return res
 
 # %% ../nbs/00_core.ipynb #b11f1f74

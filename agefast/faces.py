@@ -4,13 +4,15 @@
 
 # %% ../nbs/01_faces.ipynb #f1b8a97f
 from __future__ import annotations
+import math
 from functools import cache
 import numpy as np
 from PIL import Image
 from .core import *
 
 # %% auto #0
-__all__ = ['DETECTORS', 'CROP_SCALE', 'CROP_SHIFT', 'find_faces', 'crop_face', 'model_input']
+__all__ = ['DETECTORS', 'SEARCH_SIDE', 'CROP_SCALE', 'CROP_SHIFT', 'search_image', 'find_faces', 'crop_face', 'face_crops',
+           'model_input']
 
 # %% ../nbs/01_faces.ipynb #c148152f
 @cache
@@ -44,19 +46,37 @@ def _search(im:Image.Image, detector:str, upsample:int, pad:float=0.)->list:
               min(im.height, int(b) - p)) for l, t, r, b in DETECTORS[detector](a, upsample)]
     return [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
 
+# %% ../nbs/01_faces.ipynb #e3529370
+SEARCH_SIDE = 2000 # faces are searched in the photo scaled to at most this longer side, in pixels
+
+def search_image(img, side:int=SEARCH_SIDE)->Image.Image:
+    "`img` at most `side` pixels on its longer side, for face search (a JPEG decoded at that scale)"
+    im = open_image(img, side=side)
+    if max(im.size) <= side: return im
+    f = side / max(im.size)
+    small = im.resize((max(1, round(im.width * f)), max(1, round(im.height * f))),
+                      Image.Resampling.BILINEAR, reducing_gap=3.)
+    small.info['agefast_scale'] = image_scale(im) * im.width / small.width
+    return small
+
 # %% ../nbs/01_faces.ipynb #0baf182a
 def find_faces(img, # path, bytes, PIL image or array
                detector:str='dlib', # 'dlib' (HOG) or 'haar' (OpenCV)
                upsample:int=1, # dlib: upsample the image this many times to find small faces
                pad=(0.15, 0.3), # no face found: search again with these borders (see above)
+               side:int=SEARCH_SIDE, # search in the photo scaled to at most this longer side
               )->list:
     "Boxes `(left, top, right, bottom)` of the faces in `img`, largest first, clipped to the image"
     if detector not in DETECTORS:
         raise ValueError(f"detector={detector!r}: expected one of {list(DETECTORS)}")
-    im = open_image(img)
+    im = search_image(img, side)
     for p in (0., *pad):
         boxes = _search(im, detector, upsample, p)
         if boxes: break
+    if (k := image_scale(im)) > 1: # back to the photo's pixels
+        w, h = round(im.width * k), round(im.height * k)
+        boxes = [(int(l * k), int(t * k), min(w, round(r * k)), min(h, round(b * k)))
+                 for l, t, r, b in boxes]
     return sorted(boxes, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
 
 # %% ../nbs/01_faces.ipynb #3435ee48
@@ -64,14 +84,29 @@ def find_faces(img, # path, bytes, PIL image or array
 CROP_SCALE, CROP_SHIFT = 1 / 0.775, 0.052 / 0.775
 
 def crop_face(img, box, scale:float=CROP_SCALE, shift:float=CROP_SHIFT)->Image.Image:
-    "A square crop of `img` around `box`: `scale` times its width, `shift` widths right and down"
-    im = open_image(img)
-    l, t, r, b = box; w = max(r - l, b - t)
+    "A square crop of `img` around `box` (photo pixels): `scale` times its width, shifted `shift`"
+    im = open_image(img); k = image_scale(im)
+    l, t, r, b = (v / k for v in box); w = max(r - l, b - t)
     cx, cy = (l + r) / 2 + shift * w, (t + b) / 2 + shift * w
     side = min(round(scale * w), *im.size) # larger than the photo: its shorter side
     inside = lambda c, n: min(max(round(c - side / 2), 0), n - side) # the window moved inside
     x, y = inside(cx, im.width), inside(cy, im.height)
     return im.crop((x, y, x + side, y + side))
+
+# %% ../nbs/01_faces.ipynb #9a60e10f
+def face_crops(im:Image.Image, # the photo as opened (`open_image`, `search_image`)
+               boxes:list, # faces in the photo's pixels (`find_faces`)
+               src=None, # the file `im` came from: read again when `im` is too coarse
+               px:int|None=None, # pixels a crop needs on its side (None: as `im` has them)
+              )->list:
+    "The crop of each face in `boxes` (see `crop_face`), from `im` or, finer, from `src`"
+    if not boxes: return []
+    window = min(CROP_SCALE * max(r - l, b - t) for l, t, r, b in boxes) # the smallest, photo px
+    k = image_scale(im)
+    if src is not None and px and k > 1 and window / k < px:
+        full = round(max(im.size) * k) # the photo's longer side
+        im = open_image(src, side=min(full, math.ceil(px * full / window)))
+    return [crop_face(im, b) for b in boxes]
 
 # %% ../nbs/01_faces.ipynb #0b168915
 def model_input(im:Image.Image, size:int)->np.ndarray:

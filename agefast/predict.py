@@ -14,12 +14,13 @@ from fastcore.parallel import ProcessPoolExecutor
 from fastprogress.fastprogress import progress_bar
 from fastai.vision.all import imagenet_stats, Learner, default_device, get_image_files
 from .core import *
-from .faces import find_faces, crop_face, model_input
+from .faces import find_faces, crop_face, model_input, search_image, face_crops
 from .datablock import face_dls
 from .ranges import add_range, saved_range
 
 # %% auto #0
-__all__ = ['predict_crops', 'predict_faces', 'face_label', 'show_prediction', 'photo_table', 'predict_files', 'model_learner']
+__all__ = ['CROP_PX', 'predict_crops', 'predict_faces', 'face_label', 'show_prediction', 'photo_table', 'predict_files',
+           'model_learner']
 
 # %% ../nbs/15_predict.ipynb #b51b063b
 def _model_size_stats(m)->tuple:
@@ -52,19 +53,26 @@ def predict_crops(model, crops:list, bs:int=64)->list:
     cols = add_range(cols, saved_range(m))
     return [dict(zip(cols, v)) for v in zip(*(c.tolist() for c in cols.values()))]
 
+# %% ../nbs/15_predict.ipynb #b2a0974c
+CROP_PX = 4 # a face crop has at least this many times the model's input size in pixels, if the photo has
+
+def _photo_faces(img, size:int, detect:bool=True, detector:str='dlib', whole_image:bool=False)->tuple:
+    "(boxes in the photo's pixels, crops) for one photo: `([], [])` when no face was found"
+    im = search_image(img)
+    boxes = find_faces(im, detector) if detect else []
+    if boxes: return boxes, face_crops(im, boxes, src=img, px=CROP_PX * size)
+    if detect and not whole_image: return [], []
+    k = image_scale(im)
+    return [(0, 0, round(im.width * k), round(im.height * k))], [im]
+
 # %% ../nbs/15_predict.ipynb #3fbffe70
 def predict_faces(img, model, detector:str='dlib', whole_image:bool=False)->list:
     "Every face in `img` with its box, its predictions (see `predict_crops`) and its crop"
-    im = open_image(img)
-    boxes = find_faces(im, detector)
+    boxes, crops = _photo_faces(img, _model_size_stats(model)[1], True, detector, whole_image)
     if not boxes:
-        if not whole_image:
-            name = img if isinstance(img, (str, Path)) else 'the image'
-            warnings.warn(f"no face found in {name}; "
-                          "pass whole_image=True to use the whole picture")
-            return []
-        boxes, crops = [(0, 0, im.width, im.height)], [im]
-    else: crops = [crop_face(im, b) for b in boxes]
+        name = img if isinstance(img, (str, Path)) else 'the image'
+        warnings.warn(f"no face found in {name}; pass whole_image=True to use the whole picture")
+        return []
     return [dict(box=b, **p, crop=c) for b, p, c in zip(boxes, predict_crops(model, crops), crops)]
 
 # %% ../nbs/15_predict.ipynb #268312a3
@@ -80,9 +88,10 @@ def show_prediction(img, preds:list, ax=None, figsize=(6, 6)):
     "Draw each face's box and its predictions on the photo"
     import matplotlib.pyplot as plt, matplotlib.patches as patches
     if ax is None: _, ax = plt.subplots(figsize=figsize)
-    ax.imshow(open_image(img)); ax.axis('off')
+    im = search_image(img); k = image_scale(im) # at most SEARCH_SIDE pixels: enough to look at
+    ax.imshow(im); ax.axis('off')
     for p in preds:
-        l, t, r, b = p['box']
+        l, t, r, b = (v / k for v in p['box'])
         ax.add_patch(patches.Rectangle((l, t), r - l, b - t, fill=False, color='lime', lw=2))
         ax.text(l, t - 4, face_label(p), color='black', backgroundcolor='lime', fontsize=9)
     return ax
@@ -106,13 +115,11 @@ def photo_table(items)->pd.DataFrame:
 # %% ../nbs/15_predict.ipynb #5bd99a5e
 def _faces_of(path, size:int, detect:bool, detector:str, whole_image:bool)->tuple:
     "(boxes, model-sized uint8 crops, reason) for one photo; reason is '' when faces were found"
-    try: im = open_image(path)
+    try: boxes, crops = _photo_faces(path, size, detect, detector, whole_image)
     except BadImageError as e: return [], [], e.reason
     except OSError as e: return [], [], f"unreadable ({type(e).__name__})"
-    boxes = find_faces(im, detector) if detect else []
-    if boxes: return boxes, [model_input(crop_face(im, b), size) for b in boxes], ''
-    if detect and not whole_image: return [], [], 'no face found'
-    return [(0, 0, im.width, im.height)], [model_input(im, size)], ''
+    if not boxes: return [], [], 'no face found'
+    return boxes, [model_input(c, size) for c in crops], ''
 
 # %% ../nbs/15_predict.ipynb #7e64c5dc
 _BOX = ['left', 'top', 'right', 'bottom']

@@ -11,7 +11,7 @@ from .core import *
 from .faces import find_faces
 
 # %% auto #0
-__all__ = ['draw_face', 'date_to_matlab', 'synth_faces', 'synth_photo']
+__all__ = ['draw_face', 'date_to_matlab', 'synth_faces', 'synth_photo', 'synth_big_photo']
 
 # %% ../nbs/02_synth.ipynb #32a444bc
 def _hair_colour(age:float, rng)->tuple:
@@ -265,3 +265,17 @@ def synth_photo(ages=(25, 60), genders=(1, 0), races=(0, 2), # one face per age
             return photo, boxes
     raise RuntimeError(f"{tries} drawings of faces aged {list(ages)}, none detected fully by "
                        f"{detector!r}: try other ages, or detector=None")
+
+# %% ../nbs/02_synth.ipynb #49cafae4
+def synth_big_photo(dest, # the JPEG file to write
+                    photo:Image.Image, # what the big photo shows, scaled up
+                    size=(12_000, 9000), # its width and height: 108 Mpx by default
+                    fill:float=0.4, # `photo`'s share of the height
+                    quality:int=90)->Path:
+    "Write a `size`-pixel JPEG showing `photo` in its middle: a big camera's photo for tests"
+    w, h = size; s = fill * h / photo.height
+    im = photo.resize((round(photo.width * s), round(photo.height * s)), Image.Resampling.BICUBIC)
+    big = Image.new('RGB', size, (128, 128, 128))
+    big.paste(im, ((w - im.width) // 2, (h - im.height) // 2))
+    big.save(dest, quality=quality)
+    return Path(dest)
