@@ -54,9 +54,10 @@ def predict_crops(model, crops:list, bs:int=64)->list:
     return [dict(zip(cols, v)) for v in zip(*(c.tolist() for c in cols.values()))]
 
 # %% ../nbs/15_predict.ipynb #b2a0974c
-CROP_PX = 4 # a face crop has at least this many times the model's input size in pixels, if the photo has
+CROP_PX = 4 # a face crop has this many times the model's input size in pixels, if the photo has
 
-def _photo_faces(img, size:int, detect:bool=True, detector:str='dlib', whole_image:bool=False)->tuple:
+def _photo_faces(img, size:int, detect:bool=True, detector:str='dlib',
+                 whole_image:bool=False)->tuple:
     "(boxes in the photo's pixels, crops) for one photo: `([], [])` when no face was found"
     im = search_image(img)
     boxes = find_faces(im, detector) if detect else []
