@@ -132,12 +132,13 @@ def _add_calibrate(sub):
 def _add_predict(sub):
     p = sub.add_parser(
         'predict', formatter_class=DefaultsHelp,
-        help='predict age (and gender) of every face in photos; write a CSV',
+        help='predict age (and gender) of every face in photos or videos; write a CSV',
         description='Find every face in the photos, crop it as in training and predict with a '
                     'saved model; write predictions.csv (one row per face, or per photo with the '
-                    'reason it has none).')
-    p.add_argument('photos', nargs='*', type=Path,
-                   help='image files, folders or CSVs with a path column '
+                    'reason it has none). Videos: a row per sampled frame and face, each face '
+                    'tracked across frames with its running estimate (smoothed_age).')
+    p.add_argument('photos', nargs='*', type=Path, metavar='PHOTO',
+                   help='image files, folders, CSVs with a path column, or video files '
                         '(default: the test rows of runs/prepare/faces.csv, as crops)')
     _add_model_arg(p)
     p.add_argument('--detector', default='dlib', choices=list(DETECTORS), help='face detector')
@@ -146,7 +147,11 @@ def _add_predict(sub):
     p.add_argument('--whole-image', action='store_true',
                    help='use the whole picture when no face is found')
     p.add_argument('--draw', action='store_true',
-                   help='also save each photo with boxes and ages into OUT/drawn/')
+                   help='also save each photo (video) with boxes and ages into OUT/drawn/')
+    p.add_argument('--every', type=int, default=1, metavar='N',
+                   help='videos: predict on every Nth frame')
+    p.add_argument('--window', type=int, default=15, metavar='N',
+                   help="videos: smoothed_age is the mean of a face's last N estimates")
     p.add_argument('--bs', type=int, default=64, help='faces per model batch')
     p.add_argument('--workers', type=int, default=None,
                    help='processes opening photos (default: all cores)')

@@ -21,8 +21,9 @@ from .ranges import calibrate_table, plot_range
 from .evaluate import (evaluate, predict_table, plot_by_group, plot_pred_vs_true,
                               plot_error_by_age)
 from .faces import DETECTORS
-from .export import save_model, load_model, model_path, DEFAULT_MODEL, _st_header
+from .export import save_model, load_model, model_path, DEFAULT_MODEL, is_half
 from .predict import model_learner, predict_files, show_prediction, photo_table
+from .video import is_video, predict_videos, video_report
 from .embeddings import get_embeddings, DEFAULT_LAYER
 from .similarity import FaceIndex, DEFAULT_TREES
 from .distributed import process_device, distributed_ready, as_one_process
@@ -234,12 +235,6 @@ def evaluate_cmd(args)->int:
           f"in {time.time() - t0:.0f}s")
     return 0
 
-# %% ../nbs/20_commands.ipynb #581cfa63
-def _is_half(path:Path)->bool:
-    "Whether the model file at `path` stores its weights in float16"
-    with open(path, 'rb') as f: h = _st_header(f)
-    return any(v.get('dtype') == 'F16' for k, v in h.items() if k != '__metadata__')
-
 # %% ../nbs/20_commands.ipynb #db6d7587
 def calibrate_cmd(args)->int:
     "Calibrate a saved model's age range on the valid rows of a face table; returns the exit code"
@@ -249,7 +244,7 @@ def calibrate_cmd(args)->int:
     if cal is None: raise ValueError(f"{src}: the model predicts no age: no range to calibrate")
     cfg, dest = model.saved_config, args.out or src
     save_model(model, dest, cfg['size'], (cfg['mean'], cfg['std']), age_range=cal,
-               half=args.half or _is_half(src))
+               half=args.half or is_half(src))
     print(f"{sum(cal['faces']):,} valid faces: {cal['coverage']:.0%} range from "
           f"{cal['pooled'][0]:+.1f} to {cal['pooled'][1]:+.1f} {'sd' if cal['scaled'] else 'years'}"
           f" around the estimate (per band of the estimate in the file); wrote {dest}")
@@ -289,13 +284,17 @@ def predict(args)->int:
         items, detect = df[df.split == 'test'], False
         print(f"no PHOTO given: predicting the {len(items):,} test faces of {faces} "
               "(face crops: no face search)")
-    model = _load_model(args.model)
-    workers = defaults.cpus if args.workers is None else args.workers
-    res = predict_files(items, model, detect=detect, detector=args.detector,
-                        whole_image=args.whole_image, bs=args.bs, out=args.out/'predictions.csv',
-                        n_workers=workers)
-    if args.draw: _draw(res, args.out/'drawn')
-    _print_predictions(res)
+    model, out = _load_model(args.model), args.out/'predictions.csv'
+    if isinstance(items, list) and any(map(is_video, items)): # see below
+        res = predict_videos(items, model, every=args.every, detector=args.detector, out=out,
+                             window=args.window, draw_dir=args.out/'drawn' if args.draw else None)
+        print(video_report(res))
+    else:
+        res = predict_files(items, model, detect=detect, detector=args.detector, out=out,
+                            whole_image=args.whole_image, bs=args.bs,
+                            n_workers=defaults.cpus if args.workers is None else args.workers)
+        if args.draw: _draw(res, args.out/'drawn')
+        _print_predictions(res)
     drawn = ' and drawn/' if args.draw else ''
     print(f"wrote {args.out}/predictions.csv{drawn} in {time.time() - t0:.0f}s")
     return 0

@@ -17,7 +17,7 @@ from .model import FaceModel
 
 # %% auto #0
 __all__ = ['MODELS_DIR', 'DEFAULT_MODEL', 'model_class', 'weights_fingerprint', 'model_config', 'save_model', 'read_model_config',
-           'bundled_models', 'model_path', 'load_model', 'export_learner', 'export_onnx']
+           'bundled_models', 'model_path', 'load_model', 'is_half', 'export_learner', 'export_onnx']
 
 # %% ../nbs/14_export.ipynb #c01d575d
 def model_class(name:str)->type:
@@ -124,6 +124,12 @@ def load_model(path, # a model file, or the name of a model inside agefast (see 
                          "(damaged or edited file)")
     model.saved_config = cfg
     return model.to(device).eval()
+
+# %% ../nbs/14_export.ipynb #f9c85841
+def is_half(path)->bool:
+    "Whether the model file at `path` stores its weights in float16"
+    with open(path, 'rb') as f: h = _st_header(f)
+    return any(v.get('dtype') == 'F16' for k, v in h.items() if k != '__metadata__')
 
 # %% ../nbs/14_export.ipynb #1b7f6ed5
 def export_learner(learn, path)->Path:
