@@ -75,8 +75,8 @@ def module_metrics(lib:Path)->list:
     for f in sorted(lib.glob('*.py')):
         if f.name.startswith('_'): continue
         src = f.read_text()
-        m = re.search(r'File to edit: \.\./nbs/(\d+)[a-z]?_', src)
-        rows.append(dict(module=f.stem, lines=len(src.splitlines()), number=int(m.group(1)) if m else None,
+        m = re.search(r'File to edit: \.\./nbs/(\d+[a-z]?)_', src) # '15a' comes after '15'
+        rows.append(dict(module=f.stem, lines=len(src.splitlines()), number=m.group(1) if m else None,
                          imports=sorted(module_imports(src) - {f.stem})))
     return rows
 
