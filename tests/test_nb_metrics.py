@@ -29,9 +29,10 @@ def test_counts(tmp_path):
 def test_imports_and_circles(tmp_path):
     (tmp_path/'a.py').write_text('# File to edit: ../nbs/01_a.ipynb\nfrom .b import x\n')
     (tmp_path/'b.py').write_text('# File to edit: ../nbs/02_b.ipynb\nfrom agefast.a import y\nimport agefast.c\n')
-    (tmp_path/'c.py').write_text('# File to edit: ../nbs/03_c.ipynb\n')
+    (tmp_path/'c.py').write_text('# File to edit: ../nbs/02a_c.ipynb\n')
     rows = {r['module']: r for r in M.module_metrics(tmp_path)}
-    assert rows['a']['imports'] == ['b'] and rows['b']['imports'] == ['a', 'c'] and rows['b']['number'] == 2
+    assert rows['a']['imports'] == ['b'] and rows['b']['imports'] == ['a', 'c'] and rows['b']['number'] == '02'
+    assert rows['b']['number'] < rows['c']['number'] # 02a comes after 02
     assert M.cycles(list(rows.values())) == [['a', 'b', 'a']]
 
 def test_report_names_what_is_missed(tmp_path):
