@@ -15,6 +15,7 @@ from .faces import DETECTORS
 from .embeddings import DEFAULT_LAYER
 from .similarity import DEFAULT_TREES
 from .commands import prepare, train, evaluate_cmd, calibrate_cmd, predict, index, similar
+from .demo import demo_cmd
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'DefaultsHelp', 'build_parser', 'main']
@@ -197,6 +198,24 @@ def _add_similar(sub):
                    help='also save the query and its look-alikes as a picture here')
     p.set_defaults(func=similar)
 
+# %% ../nbs/21_cli.ipynb #a420ab97
+def _add_demo(sub):
+    p = sub.add_parser(
+        'demo', formatter_class=DefaultsHelp,
+        help='a web page to try a model on photos (needs agefast[demo])',
+        description='Serve a Gradio page: a photo in (upload, webcam or paste); each face boxed '
+                    'with '
+                    'its age, range and gender, a table, and look-alikes from --index.')
+    _add_model_arg(p)
+    p.add_argument('--index', type=Path, help='a look-alike index (agefast index) for the gallery')
+    p.add_argument('--detector', default='dlib', choices=list(DETECTORS), help='face detector')
+    p.add_argument('--host', default='127.0.0.1',
+                   help='address to serve on (0.0.0.0: every network the machine is on)')
+    p.add_argument('--port', type=int, default=7860, help='port to serve on')
+    p.add_argument('--share', action='store_true',
+                   help="also make a public link through Gradio's servers")
+    p.set_defaults(func=demo_cmd)
+
 # %% ../nbs/21_cli.ipynb #90c6f074
 def build_parser()->argparse.ArgumentParser:
     "The `agefast` argument parser, one sub-command per job"
@@ -205,13 +224,13 @@ def build_parser()->argparse.ArgumentParser:
     ap.add_argument('--version', action='version', version=f'agefast {__version__}')
     sub = ap.add_subparsers(dest='command', metavar='COMMAND', required=True)
     for add in (_add_prepare, _add_train, _add_evaluate, _add_calibrate, _add_predict, _add_index,
-                _add_similar):
+                _add_similar, _add_demo):
         add(sub)
     return ap
 
 # %% ../nbs/21_cli.ipynb #432e456a
 USER_ERRORS = (FileNotFoundError, NotADirectoryError, FileExistsError, ValueError, BadImageError,
-               LabelError, ConnectionError, PretrainedWeightsError)
+               LabelError, ConnectionError, PretrainedWeightsError, MissingExtraError)
 
 # %% ../nbs/21_cli.ipynb #9b28d6d0
 def main(argv=None)->int:

@@ -16,9 +16,9 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 from fastai.vision.core import PILImage
 
 # %% auto #0
-__all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'MAX_JPEG_PIXELS', 'GENDERS', 'RACES', 'SPLITS', 'BadImageError', 'to_rgb',
-           'open_image', 'image_scale', 'quadrant_picture', 'write_image_corpus', 'PILFace', 'atomic_path',
-           'atomic_write', 'save_csv', 'file_md5']
+__all__ = ['BAD_IMAGE_REASONS', 'MAX_PIXELS', 'MAX_JPEG_PIXELS', 'GENDERS', 'RACES', 'SPLITS', 'BadImageError',
+           'MissingExtraError', 'to_rgb', 'open_image', 'image_scale', 'quadrant_picture', 'write_image_corpus',
+           'PILFace', 'atomic_path', 'atomic_write', 'save_csv', 'file_md5']
 
 # %% ../nbs/00_core.ipynb #0b53f0ac
 BAD_IMAGE_REASONS = ('missing', 'empty', 'not an image', 'truncated', 'unreadable', 'too large',
@@ -30,6 +30,12 @@ class BadImageError(ValueError):
     def __init__(self, path, reason:str, detail:str=''):
         self.path,self.reason,self.detail = path,reason,detail
         super().__init__(f"{path}: {reason}" + (f" ({detail})" if detail else ''))
+
+# %% ../nbs/00_core.ipynb #51b8bbb6
+class MissingExtraError(ImportError):
+    "A feature needs an optional package: the message names the pip extra that brings it"
+    def __init__(self, what:str, extra:str):
+        super().__init__(f"{what} needs an optional package: pip install 'agefast[{extra}]'")
 
 # %% ../nbs/00_core.ipynb #cc7ec76e
 MAX_PIXELS = 89_478_485 # decoded pixels: Pillow's own limit (Image.MAX_IMAGE_PIXELS)

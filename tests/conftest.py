@@ -3,6 +3,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# a real browser for the docs site and the web demo: Debian's Chromium driven by Playwright
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+ARTIFACTS = Path(os.environ.get('AGEFAST_ARTIFACTS', ROOT/'artifacts')) # screenshots, kept by CI
+FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync']
 
 def shared_folder(name):
     "A real data folder from ../shared/data (or $AGEFAST_DATA), or skip the test cleanly"
@@ -26,3 +31,12 @@ def agefast_cmd():
     "How to run the console script installed beside this Python"
     exe = Path(sys.executable).with_name('agefast')
     return [str(exe)] if exe.exists() else [shutil.which('agefast') or 'agefast']
+
+@pytest.fixture(scope='module')
+def browser():
+    if CHROMIUM is None: pytest.skip('no chromium (tools/test.sh installs Debian chromium where apt-get can)')
+    sync_playwright = pytest.importorskip('playwright.sync_api').sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

@@ -4,12 +4,9 @@ in $AGEFAST_ARTIFACTS (default: artifacts/) as CI artifacts."""
 import os, shutil, subprocess, sys
 from pathlib import Path
 import pytest
+from conftest import ARTIFACTS # the `browser` fixture is conftest's too
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-ARTIFACTS = Path(os.environ.get('AGEFAST_ARTIFACTS', ROOT/'artifacts'))
-FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync']
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
@@ -27,15 +24,6 @@ def test_site_pages(site):
     assert 'https://agefast.github.io' not in model # links point at the local pages
     assert 'href="learner.html' in (site/'index.html').read_text() or 'href="learner.html' in model
     assert (site/'images'/'similarity.png').is_file()
-
-@pytest.fixture(scope='module')
-def browser():
-    if CHROMIUM is None: pytest.skip('no chromium (tools/test.sh installs Debian chromium where apt-get can)')
-    sync_playwright = pytest.importorskip('playwright.sync_api').sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 def _open(browser, path:Path, shot:str):
     page = browser.new_page(viewport={'width': 1280, 'height': 900})
