@@ -18,13 +18,15 @@ from agefast.synth import synth_photo, synth_big_photo
 CHILD = r'''
 import json, sys, time
 from pathlib import Path
+how, photo, warm, detector = sys.argv[1:5]
+if how == 'before': # the old checkout on PYTHONPATH, not this editable install
+    sys.meta_path[:] = [f for f in sys.meta_path if '__editable__' not in getattr(f, '__module__', '')]
 import agefast.core as core
 from agefast.export import load_model
 from agefast.predict import predict_files
 def mem_mb(key):
     line = next(l for l in Path('/proc/self/status').read_text().splitlines() if l.startswith(key))
     return int(line.split()[1]) / 1024
-how, photo, warm, detector = sys.argv[1:5]
 if how == 'full decode': core._jpeg_scale = lambda *a, **k: 1; core.open_image.__defaults__ = (10**10, None)
 m = load_model('utkface-resnet18')
 predict_files([warm], m, detector=detector, n_workers=0, progress=False) # loaded and warm
@@ -38,7 +40,7 @@ print(json.dumps(dict(seconds=time.perf_counter() - t0, extra_mb=mem_mb('VmHWM:'
 def measure(how, photo, warm, detector, before=None):
     env = dict(os.environ, PYTHONPATH=str(before)) if how == 'before' else None # the old package first
     out = subprocess.run([sys.executable, '-c', CHILD, how, str(photo), str(warm), detector],
-                         capture_output=True, text=True, env=env)
+                         capture_output=True, text=True, env=env, cwd=Path(photo).parent) # not this repo
     if out.returncode: raise SystemExit(out.stderr[-3000:])
     r = json.loads(out.stdout.strip().splitlines()[-1])
     assert (how == 'before') == (str(before) in r.pop('agefast')), 'the wrong agefast was measured'
