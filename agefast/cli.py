@@ -130,6 +130,12 @@ def _add_calibrate(sub):
     p.set_defaults(func=calibrate_cmd)
 
 # %% ../nbs/21_cli.ipynb #fe1bfd9c
+def _at_least_1(v:str)->int:
+    "A whole number of 1 or more, for argparse"
+    n = int(v)
+    if n < 1: raise argparse.ArgumentTypeError(f"{v}: must be 1 or more")
+    return n
+
 def _add_predict(sub):
     p = sub.add_parser(
         'predict', formatter_class=DefaultsHelp,
@@ -149,9 +155,9 @@ def _add_predict(sub):
                    help='use the whole picture when no face is found')
     p.add_argument('--draw', action='store_true',
                    help='also save each photo (video) with boxes and ages into OUT/drawn/')
-    p.add_argument('--every', type=int, default=1, metavar='N',
+    p.add_argument('--every', type=_at_least_1, default=1, metavar='N',
                    help='videos: predict on every Nth frame')
-    p.add_argument('--window', type=int, default=15, metavar='N',
+    p.add_argument('--window', type=_at_least_1, default=15, metavar='N',
                    help="videos: smoothed_age is the mean of a face's last N estimates")
     p.add_argument('--bs', type=int, default=64, help='faces per model batch')
     p.add_argument('--workers', type=int, default=None,
@@ -198,7 +204,7 @@ def _add_similar(sub):
                    help='also save the query and its look-alikes as a picture here')
     p.set_defaults(func=similar)
 
-# %% ../nbs/21_cli.ipynb #a420ab97
+# %% ../nbs/21_cli.ipynb #74c31bb0
 def _add_demo(sub):
     p = sub.add_parser(
         'demo', formatter_class=DefaultsHelp,

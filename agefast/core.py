@@ -8,7 +8,7 @@ import hashlib, io, os, tempfile, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 # fastai's import calls `torch.jit.script`, which torch >= 2.10 marks deprecated:
 # noise for our users, not theirs to fix
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
@@ -48,6 +48,13 @@ def _label(src): return str(src) if isinstance(src, (str, Path)) else f'<{type(s
 def _why(e:Exception)->str: return 'truncated' if 'truncat' in str(e).lower() else 'unreadable'
 
 # %% ../nbs/00_core.ipynb #a4808b8e
+def _is_jpeg(src)->bool:
+    "Whether the file, bytes or file object `src` starts as a JPEG does"
+    if isinstance(src, (str, Path)):
+        with open(src, 'rb') as f: return f.read(3) == b'\xff\xd8\xff'
+    pos = src.tell(); head = src.read(3); src.seek(pos)
+    return head == b'\xff\xd8\xff'
+
 def _open_lazy(src, name):
     "Open a path, bytes or file object with PIL, reading only the header"
     if isinstance(src, (str, Path)):
@@ -58,12 +65,20 @@ def _open_lazy(src, name):
     if isinstance(src, (bytes, bytearray)):
         if not src: raise BadImageError(name, 'empty')
         src = io.BytesIO(src)
-    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None # open_image checks the size
-    try: return Image.open(src)
+    if _is_jpeg(src): # opened without Pillow's size check: `open_image` applies its own, scaled
+        pos = None if isinstance(src, (str, Path)) else src.tell()
+        try: return JpegImagePlugin.jpeg_factory(src)
+        except (OSError, SyntaxError, ValueError, EOFError): # no JPEG header after all: as below
+            if pos is not None: src.seek(pos)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            return Image.open(src)
     except UnidentifiedImageError: raise BadImageError(name, 'not an image') from None
+    except Image.DecompressionBombError as e:
+        raise BadImageError(name, 'too large', str(e)) from None
     except (OSError, SyntaxError, ValueError) as e:
         raise BadImageError(name, _why(e), str(e)) from None
-    finally: Image.MAX_IMAGE_PIXELS = limit
 
 # %% ../nbs/00_core.ipynb #eb133e4a
 def _scale_to_uint8(a:np.ndarray)->np.ndarray:
@@ -118,10 +133,11 @@ def open_image(src, # path, bytes, file object, PIL image or HxW[xC] array
     w, h = im.size
     if w == 0 or h == 0: raise BadImageError(name, 'empty', f'{w}x{h} pixels')
     k = 1
-    if im.format == 'JPEG' and im is not src:
+    if isinstance(im, JpegImagePlugin.JpegImageFile) and im is not src: # MPO (phones') too
         if w * h > MAX_JPEG_PIXELS:
             raise BadImageError(name, 'too large', f'{w}x{h} pixels > {MAX_JPEG_PIXELS:,}')
-        if (k := _jpeg_scale(w, h, max_pixels, side)) > 1: im.draft(None, (w // k, h // k))
+        k = 1 if im.info.get('progressive') else _jpeg_scale(w, h, max_pixels, side)
+        if k > 1: im.draft(None, (max(1, w // k), max(1, h // k)))
     if im.width * im.height > max_pixels:
         raise BadImageError(name, 'too large', f'{w}x{h} pixels > max_pixels={max_pixels:,}')
     scale = w / im.width
@@ -133,13 +149,14 @@ def open_image(src, # path, bytes, file object, PIL image or HxW[xC] array
     try: im = to_rgb(im)
     except (ValueError, OSError) as e:
         raise BadImageError(name, 'unreadable', f'mode {im.mode}: {e}') from None
-    if scale > 1: im.info['agefast_scale'] = scale
+    if scale > 1: im.info['agefast_scale'] = (scale, im.size) # a crop or resize keeps `info`
     return im
 
 # %% ../nbs/00_core.ipynb #cd123898
 def image_scale(im:Image.Image)->float:
     "Pixels of the photo per pixel of `im`: above 1 when `open_image` decoded a JPEG reduced"
-    return im.info.get('agefast_scale', 1.)
+    scale, size = im.info.get('agefast_scale', (1., None))
+    return scale if size == im.size else 1. # a crop, a copy of another size: its own pixels
 
 # %% ../nbs/00_core.ipynb #2cae8bc0
 def quadrant_picture(w:int=48, h:int=64)->Image.Image:

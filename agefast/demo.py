@@ -4,14 +4,15 @@
 
 # %% ../nbs/20a_demo.ipynb #aac88f00
 from __future__ import annotations
-import os, tempfile, warnings
+import os, re, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 from .core import *
 from .synth import synth_photo
 from .faces import DETECTORS, search_image
-from .predict import predict_faces, face_label, model_learner
+from .predict import (_photo_faces, _model_size_stats, predict_crops, face_label,
+                             model_learner)
 from .export import load_model, DEFAULT_MODEL
 from .similarity import FaceIndex
 
@@ -70,7 +71,9 @@ def lookalikes(faces:list, index:FaceIndex, learn, k:int=3)->list:
             about = ', '.join(str(v) for v in (
                 f"{r['age']:.0f}" if 'age' in r else None,
                 GENDERS[int(r['gender'])] if r.get('gender') in (0, 1) else None) if v)
-            res.append((open_image(r['path']), f"like face {i}" + (f": {about}" if about else '')))
+            try: pic = search_image(r['path'], side=256) # a thumbnail is enough
+            except BadImageError: continue # moved or deleted since the index was built
+            res.append((pic, f"like face {i}" + (f": {about}" if about else '')))
     return res
 
 # %% ../nbs/20a_demo.ipynb #3ebe56c5
@@ -89,10 +92,12 @@ def analyse(src, # the upload: a path, or Gradio's file dict
     path, name = _upload(src)
     nothing = lambda msg: (None, faces_table([]), [], msg)
     if path is None: return nothing("Upload a photo, take one, or paste one.")
+    name = re.sub(r'([\\`*_{}\[\]<>()#+!|~-])', r'\\\1', name) # shown as typed, not as Markdown
+    if detector not in DETECTORS: return nothing(f"Unknown face detector {detector!r}.")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore') # no face: said in the message
-            faces = predict_faces(path, model, detector)
+        boxes, crops = _photo_faces(path, _model_size_stats(model)[1], True, detector)
+        preds = predict_crops(model, crops)
+        faces = [dict(box=b, **p, crop=c) for b, p, c in zip(boxes, preds, crops)]
         shown = draw_faces(path, faces)
     except BadImageError as e:
         size = f" ({e.detail})" if e.reason == 'too large' else ''
@@ -126,8 +131,9 @@ def demo_app(model=None, # from `load_model`, a file or a bundled name (default:
     if model is None or isinstance(model, (str, Path)): model = load_model(model or DEFAULT_MODEL)
     if isinstance(index, (str, Path)): index = FaceIndex.load(index, model=model)
     learn = None if index is None else model_learner(model, index.meta.head(1))
-    examples = _examples(Path(tempfile.gettempdir())/'agefast-demo-examples')
-    with gr.Blocks(title='agefast', analytics_enabled=False) as app:
+    examples = _examples(tempfile.mkdtemp(prefix='agefast-demo-'))
+    # uploads and results leave Gradio's cache after an hour: people's faces are not kept
+    with gr.Blocks(title='agefast', analytics_enabled=False, delete_cache=(600, 3600)) as app:
         gr.Markdown("# agefast\nAge and gender of each face in a photo, each age with its 80 % "
                     "range.")
         with gr.Row():
@@ -164,5 +170,6 @@ def demo_cmd(args)->int:
     app = demo_app(_model_file(args.model), args.index, args.detector)
     print(f"agefast demo: open http://{args.host}:{args.port} in a browser; Ctrl-C stops it",
           flush=True)
-    serve(app, args.host, args.port, args.share)
+    try: serve(app, args.host, args.port, args.share)
+    except OSError as e: raise ValueError(f"cannot serve on {args.host}:{args.port}: {e}") from None
     return 0

@@ -56,7 +56,7 @@ def search_image(img, side:int=SEARCH_SIDE)->Image.Image:
     f = side / max(im.size)
     small = im.resize((max(1, round(im.width * f)), max(1, round(im.height * f))),
                       Image.Resampling.BILINEAR, reducing_gap=3.)
-    small.info['agefast_scale'] = image_scale(im) * im.width / small.width
+    small.info['agefast_scale'] = (image_scale(im) * im.width / small.width, small.size)
     return small
 
 # %% ../nbs/01_faces.ipynb #0baf182a

@@ -5,6 +5,7 @@
 # %% ../nbs/15a_video.ipynb #6dfe6ed2
 from __future__ import annotations
 import os
+from collections import deque
 from pathlib import Path
 import numpy as np, pandas as pd
 from PIL import Image
@@ -16,7 +17,7 @@ from .predict import _photo_faces, _model_size_stats, predict_crops, face_label
 
 # %% auto #0
 __all__ = ['VIDEO_SUFFIXES', 'is_video', 'video_info', 'read_frames', 'write_video', 'synth_clip', 'box_iou', 'FaceTracker',
-           'predict_video', 'plot_tracks', 'predict_videos', 'track_summary', 'video_report']
+           'RunningMean', 'predict_video', 'plot_tracks', 'predict_videos', 'track_summary', 'video_report']
 
 # %% ../nbs/15a_video.ipynb #c5bcf775
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg', '.wmv')
@@ -64,16 +65,21 @@ def write_video(frames, dest, fps:float=25.)->Path:
     cv2, dest = _cv2(), Path(dest)
     with atomic_path(dest) as tmp:
         part = tmp.with_name(tmp.name + dest.suffix) # OpenCV picks the container by the extension
-        out = None
+        out = shape = None
         try:
             for f in frames:
                 if out is None:
+                    shape = f.shape
                     out = cv2.VideoWriter(str(part), cv2.VideoWriter_fourcc(*'mp4v'), fps,
                                           (f.shape[1], f.shape[0]))
+                    if not out.isOpened(): raise ValueError(f"{dest}: OpenCV cannot write it")
+                if f.shape != shape: raise ValueError(f"{dest}: a frame of {f.shape}, not {shape}")
                 out.write(np.ascontiguousarray(f[..., ::-1]))
             if out is None: raise ValueError(f"{dest}: no frames to write")
             out.release(); os.replace(part, tmp)
-        finally: part.unlink(missing_ok=True)
+        finally:
+            if out is not None: out.release()
+            part.unlink(missing_ok=True)
     return dest
 
 # %% ../nbs/15a_video.ipynb #be1a6639
@@ -119,9 +125,14 @@ class FaceTracker:
         return ids
 
 # %% ../nbs/15a_video.ipynb #033dc130
-def _smoothed(res:pd.DataFrame, col:str, window:int)->pd.Series:
-    "`col`'s running mean over each track's last `window` rows"
-    return res.groupby('track')[col].transform(lambda s: s.rolling(window, min_periods=1).mean())
+class RunningMean:
+    "Each track's mean of its last `window` values, a frame at a time"
+    def __init__(self, window:int=15):
+        if window < 1: raise ValueError(f"window={window}: a running mean needs 1 value or more")
+        self.window,self.values = window,{}
+    def __call__(self, track, v:float)->float:
+        vs = self.values.setdefault(track, deque(maxlen=self.window)); vs.append(v)
+        return sum(vs) / len(vs)
 
 # %% ../nbs/15a_video.ipynb #a206cfa9
 _BOX = ['left', 'top', 'right', 'bottom']
@@ -131,7 +142,8 @@ def _draw_frame(frame:np.ndarray, faces:list)->np.ndarray:
     cv2, a = _cv2(), frame.copy()
     for f in faces:
         l, t, r, b = (int(f[k]) for k in _BOX)
-        text = f"#{f['track']} " + face_label(f).replace('–', '-') # Hershey fonts are ASCII
+        shown = {**f, 'pred_age': f['smoothed_age']} if 'smoothed_age' in f else f # the steady one
+        text = f"#{f['track']} " + face_label(shown).replace('–', '-') # Hershey fonts are ASCII
         cv2.rectangle(a, (l, t), (r, b), (0, 255, 0), 2)
         cv2.putText(a, text, (l, max(12, t - 6)), cv2.FONT_HERSHEY_SIMPLEX, .5, (0, 255, 0), 1)
     return a
@@ -147,24 +159,26 @@ def predict_video(path, # a video file OpenCV can read
                   out=None, # also write the table to this CSV (atomically)
                   progress:bool=True)->pd.DataFrame:
     "A row per sampled frame and face: `frame`, `seconds`, `track`, box, predictions, smoothed age"
+    if every < 1: raise ValueError(f"every={every}: predict on every 1st frame or fewer")
     info, size = video_info(path), _model_size_stats(model)[1]
-    tracker, rows, drawn = tracker or FaceTracker(), [], []
+    tracker, smooth, rows = tracker or FaceTracker(), RunningMean(window), []
     frames = read_frames(path, every)
     if progress: frames = progress_bar(frames, total=max(1, -(-info['frames'] // every)))
-    for i, secs, frame in frames:
-        boxes, crops = _photo_faces(frame, size, True, detector)
-        faces = [dict(frame=i, seconds=secs, track=k, **dict(zip(_BOX, b)), **p)
-                 for k, b, p in zip(tracker.update(boxes), boxes, predict_crops(model, crops))]
-        rows += faces
-        if draw is not None: drawn.append((i, frame))
+    def steps(): # each sampled frame with its faces, their rows kept as they come
+        for i, secs, frame in frames:
+            boxes, crops = _photo_faces(frame, size, True, detector)
+            faces = [dict(frame=i, seconds=secs, track=k, **dict(zip(_BOX, b)), **p)
+                     for k, b, p in zip(tracker.update(boxes), boxes, predict_crops(model, crops))]
+            for f in faces:
+                if 'pred_age' in f: f['smoothed_age'] = smooth(f['track'], f['pred_age'])
+            rows.extend(faces); yield frame, faces
+    if draw is None:
+        for _ in steps(): pass
+    else: write_video((_draw_frame(f, faces) for f, faces in steps()), draw, info['fps'] / every)
     cols = ['frame', 'seconds', 'track', *_BOX]
     res = pd.DataFrame(rows, columns=cols + [c for c in (rows[0] if rows else {}) if c not in cols])
-    if 'pred_age' in res: res.insert(res.columns.get_loc('pred_age') + 1, 'smoothed_age',
-                                     _smoothed(res, 'pred_age', window))
-    if draw is not None:
-        by_frame = {i: g.to_dict('records') for i, g in res.groupby('frame')}
-        write_video((_draw_frame(f, by_frame.get(i, [])) for i, f in drawn), draw,
-                    info['fps'] / every)
+    if 'smoothed_age' in res:
+        res.insert(res.columns.get_loc('pred_age') + 1, 'smoothed_age', res.pop('smoothed_age'))
     if out is not None: save_csv(res, out, index=False)
     return res
 
@@ -192,12 +206,14 @@ def predict_videos(items:list, model, every:int=1, detector:str='dlib', window:i
     for v in items:
         draw = None if draw_dir is None else Path(draw_dir)/f"{Path(v).stem}.mp4"
         try: r = predict_video(v, model, every, detector, window, draw=draw, progress=progress)
-        except BadImageError as e: r = pd.DataFrame({'error': [str(e).removeprefix(f"{v}: ")]})
+        except (BadImageError, _cv2().error) as e: # one bad file never stops the others
+            r = pd.DataFrame({'error': [str(e).strip().splitlines()[0].removeprefix(f"{v}: ")]})
         else:
             if not len(r): r = pd.DataFrame({'error': ['no face found']})
         parts.append(r.assign(error=r.get('error', '')).fillna({'error': ''}))
         parts[-1].insert(0, 'video', str(v))
-    res = pd.concat(parts, ignore_index=True).astype({'frame': 'Int64', 'track': 'Int64'})
+    res = pd.concat(parts, ignore_index=True)
+    res = res.astype({c: 'Int64' for c in ('frame', 'track') if c in res}) # no face anywhere: none
     res = res[[c for c in res if c != 'error'] + ['error']]
     if out is not None: save_csv(res, out, index=False)
     return res
@@ -205,6 +221,7 @@ def predict_videos(items:list, model, every:int=1, detector:str='dlib', window:i
 def track_summary(res:pd.DataFrame)->pd.DataFrame:
     "A row per video and track: when and in how many frames it was seen, its last running estimate"
     ok = res[res.error == '']
+    if 'track' not in ok: return pd.DataFrame(columns=['video', 'track', 'first', 'last', 'frames'])
     g = ok.groupby(['video', 'track'])
     s = g.agg(first=('seconds', 'min'), last=('seconds', 'max'), frames=('frame', 'size'))
     cols = [c for c in ('smoothed_age', 'age_lo', 'age_hi', 'p_female') if c in ok]
@@ -215,5 +232,5 @@ def video_report(res:pd.DataFrame)->str:
     "The tracks (`track_summary`), a line per video without a prediction, and the count of faces"
     lines = [track_summary(res).round(2).to_string(index=False)]
     lines += [f"{v}: {e}" for v, e in res.loc[res.error != '', ['video', 'error']].values]
-    n = res[res.error == ''].groupby('video').track.nunique().sum()
+    n = res[res.error == ''].groupby('video').track.nunique().sum() if 'track' in res else 0
     return '\n'.join(lines + [f"{n} faces tracked in {res.video.nunique()} videos"])
