@@ -11,7 +11,7 @@ from .core import *
 from .data import FACE_FORMATS, LabelError
 from .model import PretrainedWeightsError
 from .tasks import TASKS
-from .faces import DETECTORS
+from .faces import DETECTORS, SEARCH_SIDE
 from .embeddings import DEFAULT_LAYER
 from .similarity import DEFAULT_TREES
 from .commands import prepare, train, evaluate_cmd, calibrate_cmd, predict, index, similar
@@ -153,6 +153,9 @@ def _add_predict(sub):
                    help='the images are face crops already: no face search')
     p.add_argument('--whole-image', action='store_true',
                    help='use the whole picture when no face is found')
+    p.add_argument('--search-side', type=int, default=SEARCH_SIDE, metavar='PX',
+                   help='search for faces in each photo scaled to at most PX pixels (0: as it is; '
+                        'slower, finds smaller faces)')
     p.add_argument('--draw', action='store_true',
                    help='also save each photo (video) with boxes and ages into OUT/drawn/')
     p.add_argument('--every', type=_at_least_1, default=1, metavar='N',

@@ -292,6 +292,7 @@ def predict(args)->int:
     else:
         res = predict_files(items, model, detect=detect, detector=args.detector, out=out,
                             whole_image=args.whole_image, bs=args.bs,
+                            search_side=args.search_side or None,
                             n_workers=defaults.cpus if args.workers is None else args.workers)
         if args.draw: _draw(res, args.out/'drawn')
         _print_predictions(res)

@@ -49,10 +49,10 @@ def _search(im:Image.Image, detector:str, upsample:int, pad:float=0.)->list:
 # %% ../nbs/01_faces.ipynb #e3529370
 SEARCH_SIDE = 2000 # faces are searched in the photo scaled to at most this longer side, in pixels
 
-def search_image(img, side:int=SEARCH_SIDE)->Image.Image:
+def search_image(img, side:int|None=SEARCH_SIDE)->Image.Image:
     "`img` at most `side` pixels on its longer side, for face search (a JPEG decoded at that scale)"
     im = open_image(img, side=side)
-    if max(im.size) <= side: return im
+    if side is None or max(im.size) <= side: return im # None: as big as `open_image` gives it
     f = side / max(im.size)
     small = im.resize((max(1, round(im.width * f)), max(1, round(im.height * f))),
                       Image.Resampling.BILINEAR, reducing_gap=3.)
@@ -64,12 +64,12 @@ def find_faces(img, # path, bytes, PIL image or array
                detector:str='dlib', # 'dlib' (HOG) or 'haar' (OpenCV)
                upsample:int=1, # dlib: upsample the image this many times to find small faces
                pad=(0.15, 0.3), # no face found: search again with these borders (see above)
-               side:int=SEARCH_SIDE, # search in the photo scaled to at most this longer side
+               search_side:int|None=SEARCH_SIDE, # search in the photo scaled to this (None: whole)
               )->list:
     "Boxes `(left, top, right, bottom)` of the faces in `img`, largest first, clipped to the image"
     if detector not in DETECTORS:
         raise ValueError(f"detector={detector!r}: expected one of {list(DETECTORS)}")
-    im = search_image(img, side)
+    im = search_image(img, search_side)
     for p in (0., *pad):
         boxes = _search(im, detector, upsample, p)
         if boxes: break

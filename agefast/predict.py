@@ -14,7 +14,7 @@ from fastcore.parallel import ProcessPoolExecutor
 from fastprogress.fastprogress import progress_bar
 from fastai.vision.all import imagenet_stats, Learner, default_device, get_image_files
 from .core import *
-from .faces import find_faces, crop_face, model_input, search_image, face_crops
+from .faces import find_faces, crop_face, model_input, search_image, face_crops, SEARCH_SIDE
 from .datablock import face_dls
 from .ranges import add_range, saved_range
 
@@ -57,19 +57,21 @@ def predict_crops(model, crops:list, bs:int=64)->list:
 CROP_PX = 4 # a face crop has this many times the model's input size in pixels, if the photo has
 
 def _photo_faces(img, size:int, detect:bool=True, detector:str='dlib',
-                 whole_image:bool=False)->tuple:
+                 whole_image:bool=False, search_side:int|None=SEARCH_SIDE)->tuple:
     "(boxes in the photo's pixels, crops) for one photo: `([], [])` when no face was found"
-    im = search_image(img)
-    boxes = find_faces(im, detector) if detect else []
+    im = search_image(img, search_side)
+    boxes = find_faces(im, detector, search_side=search_side) if detect else []
     if boxes: return boxes, face_crops(im, boxes, src=img, px=CROP_PX * size)
     if detect and not whole_image: return [], []
     k = image_scale(im)
     return [(0, 0, round(im.width * k), round(im.height * k))], [im]
 
 # %% ../nbs/15_predict.ipynb #3fbffe70
-def predict_faces(img, model, detector:str='dlib', whole_image:bool=False)->list:
+def predict_faces(img, model, detector:str='dlib', whole_image:bool=False,
+                  search_side:int|None=SEARCH_SIDE)->list: # see `find_faces`
     "Every face in `img` with its box, its predictions (see `predict_crops`) and its crop"
-    boxes, crops = _photo_faces(img, _model_size_stats(model)[1], True, detector, whole_image)
+    size = _model_size_stats(model)[1]
+    boxes, crops = _photo_faces(img, size, True, detector, whole_image, search_side)
     if not boxes:
         name = img if isinstance(img, (str, Path)) else 'the image'
         warnings.warn(f"no face found in {name}; pass whole_image=True to use the whole picture")
@@ -114,9 +116,10 @@ def photo_table(items)->pd.DataFrame:
     return pd.DataFrame({'path': [str(p) for p in paths]})
 
 # %% ../nbs/15_predict.ipynb #5bd99a5e
-def _faces_of(path, size:int, detect:bool, detector:str, whole_image:bool)->tuple:
+def _faces_of(path, size:int, detect:bool, detector:str, whole_image:bool,
+              search_side:int|None=SEARCH_SIDE)->tuple:
     "(boxes, model-sized uint8 crops, reason) for one photo; reason is '' when faces were found"
-    try: boxes, crops = _photo_faces(path, size, detect, detector, whole_image)
+    try: boxes, crops = _photo_faces(path, size, detect, detector, whole_image, search_side)
     except BadImageError as e: return [], [], e.reason
     except OSError as e: return [], [], f"unreadable ({type(e).__name__})"
     if not boxes: return [], [], 'no face found'
@@ -155,6 +158,7 @@ def predict_files(items, # folder, file(s), CSV or table with a `path` column (s
                   detect:bool=True, # find faces; False: every image is a face crop already
                   detector:str='dlib', # see `find_faces`
                   whole_image:bool=False, # use the whole picture when no face is found
+                  search_side:int|None=SEARCH_SIDE, # see `find_faces` (None: photos as they are)
                   out=None, # write the result to this CSV (atomically) too
                   bs:int=64, # faces per model batch
                   chunk:int=512, # photos opened per step (bounds memory)
@@ -165,7 +169,8 @@ def predict_files(items, # folder, file(s), CSV or table with a `path` column (s
     t = photo_table(items)
     m, size, stats = _model_size_stats(model)
     m.to(device or default_device())
-    find = partial(_faces_of, size=size, detect=detect, detector=detector, whole_image=whole_image)
+    find = partial(_faces_of, size=size, detect=detect, detector=detector, whole_image=whole_image,
+                   search_side=search_side)
     rows, pending, n_crops, paths = [], [], 0, list(t['path'])
     with ProcessPoolExecutor(min(n_workers, len(paths))) as ex:
         found = _in_chunks(ex, find, paths, chunk)
