@@ -213,8 +213,7 @@ def _add_demo(sub):
         'demo', formatter_class=DefaultsHelp,
         help='a web page to try a model on photos (needs agefast[demo])',
         description='Serve a Gradio page: a photo in (upload, webcam or paste); each face boxed '
-                    'with '
-                    'its age, range and gender, a table, and look-alikes from --index.')
+                    'with its age, range and gender, a table, and look-alikes from --index.')
     _add_model_arg(p)
     p.add_argument('--index', type=Path, help='a look-alike index (agefast index) for the gallery')
     p.add_argument('--detector', default='dlib', choices=list(DETECTORS), help='face detector')

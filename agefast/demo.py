@@ -11,8 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .core import *
 from .synth import synth_photo
 from .faces import DETECTORS, search_image
-from .predict import (_photo_faces, _model_size_stats, predict_crops, face_label,
-                             model_learner)
+from .predict import predict_faces, face_label, model_learner
 from .export import load_model, DEFAULT_MODEL
 from .similarity import FaceIndex
 
@@ -95,9 +94,7 @@ def analyse(src, # the upload: a path, or Gradio's file dict
     name = re.sub(r'([\\`*_{}\[\]<>()#+!|~-])', r'\\\1', name) # shown as typed, not as Markdown
     if detector not in DETECTORS: return nothing(f"Unknown face detector {detector!r}.")
     try:
-        boxes, crops = _photo_faces(path, _model_size_stats(model)[1], True, detector)
-        preds = predict_crops(model, crops)
-        faces = [dict(box=b, **p, crop=c) for b, p, c in zip(boxes, preds, crops)]
+        faces = predict_faces(path, model, detector, warn=False) # no face: said in the message
         shown = draw_faces(path, faces)
     except BadImageError as e:
         size = f" ({e.detail})" if e.reason == 'too large' else ''

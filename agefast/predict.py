@@ -68,11 +68,13 @@ def _photo_faces(img, size:int, detect:bool=True, detector:str='dlib',
 
 # %% ../nbs/15_predict.ipynb #3fbffe70
 def predict_faces(img, model, detector:str='dlib', whole_image:bool=False,
-                  search_side:int|None=SEARCH_SIDE)->list: # see `find_faces`
+                  search_side:int|None=SEARCH_SIDE, # see `find_faces`
+                  warn:bool=True)->list: # warn when no face is found
     "Every face in `img` with its box, its predictions (see `predict_crops`) and its crop"
     size = _model_size_stats(model)[1]
     boxes, crops = _photo_faces(img, size, True, detector, whole_image, search_side)
     if not boxes:
+        if not warn: return []
         name = img if isinstance(img, (str, Path)) else 'the image'
         warnings.warn(f"no face found in {name}; pass whole_image=True to use the whole picture")
         return []

@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 from fastprogress.fastprogress import progress_bar
 from .core import *
 from .synth import synth_photo
-from .predict import _photo_faces, _model_size_stats, predict_crops, face_label
+from .predict import _photo_faces, _model_size_stats, predict_crops, face_label, _BOX
 
 # %% auto #0
 __all__ = ['VIDEO_SUFFIXES', 'is_video', 'video_info', 'read_frames', 'write_video', 'synth_clip', 'box_iou', 'FaceTracker',
@@ -135,8 +135,6 @@ class RunningMean:
         return sum(vs) / len(vs)
 
 # %% ../nbs/15a_video.ipynb #a206cfa9
-_BOX = ['left', 'top', 'right', 'bottom']
-
 def _draw_frame(frame:np.ndarray, faces:list)->np.ndarray:
     "`frame` with each face's box and label (track, smoothed age, range, gender) drawn on it"
     cv2, a = _cv2(), frame.copy()
