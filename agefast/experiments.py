@@ -124,18 +124,19 @@ SCORES = ('mae', 'rmse', 'cs@5', 'gender_acc')
 
 # %% ../nbs/19_experiments.ipynb #f5212ff3
 def summarise(res:pd.DataFrame, by:str='name', scores=SCORES)->pd.DataFrame:
-    "Per `by` value (in order of appearance): seeds, params, img/s, mean and sd of each score"
+    "Per `by` value (in order of appearance): seeds, params and img/s (where `res` has them), each score's mean, sd"
     scores = [s for s in scores if s in res and res[s].notna().any()]
     g = res.groupby(by, sort=False)
-    out = pd.DataFrame({'seeds': g.size(), 'params_m': g.params_m.first(),
-                        'train_img_s': g.train_img_s.mean().round(1)})
+    out = pd.DataFrame({'seeds': g.size()})
+    if 'params_m' in res: out['params_m'] = g.params_m.first()
+    if 'train_img_s' in res: out['train_img_s'] = g.train_img_s.mean().round(1)
     for s in scores: out[s], out[f'{s}_sd'] = g[s].mean(), g[s].std(ddof=1)
     return out
 
 # %% ../nbs/19_experiments.ipynb #e4f69d04
 def fmt_summary(summary:pd.DataFrame, digits:int=2)->pd.DataFrame:
     "`summarise`'s table with each score as 'mean ± sd' (just the mean for one seed)"
-    out = summary[['seeds', 'params_m', 'train_img_s']].copy()
+    out = summary[[c for c in ('seeds', 'params_m', 'train_img_s') if c in summary]].copy()
     for s in [c for c in summary if f'{c}_sd' in summary]:
         d = 3 if s in ('cs@5', 'gender_acc') else digits
         out[s] = [f"{m:.{d}f}" + ('' if np.isnan(sd) else f" ± {sd:.{d}f}")

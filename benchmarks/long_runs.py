@@ -1,30 +1,42 @@
 """Score finished `agefast train` runs for the long-run study (issue 16): one row per run, weights and TTA.
 
     python benchmarks/long_runs.py runs/study/reg40_s42 [RUN ...] --faces runs/utk64/prepare/faces.csv \
-        --out benchmarks/research/long_runs_cpu.csv [--tta]
+        --out benchmarks/research/long_runs_cpu.csv [--tta augment flip]
 
 For each run folder (model.safetensors, and last.safetensors where `--ema` kept the last weights beside the
 averaged ones) it predicts the valid and the test rows of --faces, calibrates the 80 % age range on the valid
 predictions (as `agefast train` and `agefast calibrate` do) and scores the test rows: MAE, RMSE, CS@5, gender
-accuracy, range coverage and width, the 13-19 and 70+ bands. Valid decides, test reports. Rows replace earlier
+accuracy, range coverage and width, the 13-19 and 70+ bands. Valid decides, test reports. Test-time
+augmentation (`tta` column): `augment` is `agefast evaluate --tta` (fastai's four augmented passes blended
+with the plain one), `flip` the mean of each face's outputs and its mirror image's (two passes). Rows replace earlier
 rows of the same run, weights and TTA; the table is written atomically and printed."""
 import argparse, json, time
 from pathlib import Path
-import pandas as pd
+import pandas as pd, torch
+from fastcore.all import noop
 from agefast.core import save_csv # first: it quiets a torch deprecation that fastai's import triggers
 from agefast.export import load_model
 from agefast.predict import model_learner
 from agefast.evaluate import predict_table, group_scores
-from agefast.ranges import calibrate_table, age_range
+from agefast.ranges import calibrate_table, age_range, add_range, saved_range
 from agefast.split import age_band
 
 KEYS = ['run', 'weights', 'tta']
 
-def score(model_file:Path, df:pd.DataFrame, tta:bool)->dict:
-    "Valid and test scores of one model file, with the range calibrated on valid"
+@torch.no_grad()
+def flip_table(learn, df:pd.DataFrame)->pd.DataFrame:
+    "`predict_table` with each face's activated outputs averaged with its mirror image's"
+    dl, m = learn.dls.test_dl(df.reset_index(drop=True)), learn.model.eval()
+    out = torch.cat([(m.task.activation(m(x)) + m.task.activation(m(x.flip(-1)))) / 2 for x, *_ in dl])
+    cols = {k: v.float().cpu().numpy() for k, v in m.task.decode(out, activated=True).items()}
+    return df.reset_index(drop=True).assign(**add_range(cols, saved_range(m)))
+
+def score(model_file:Path, df:pd.DataFrame, tta:str)->dict:
+    "Valid and test scores of one model file (`tta`: 'no', 'augment' or 'flip'), the range calibrated on valid"
     model = load_model(model_file)
     learn = model_learner(model, df, bs=128)
-    valid, test = (predict_table(learn, df[df.split == s], tta) for s in ('valid', 'test'))
+    table = (lambda d: flip_table(learn, d)) if tta == 'flip' else (lambda d: predict_table(learn, d, tta == 'augment'))
+    valid, test = (table(df[df.split == s]) for s in ('valid', 'test'))
     cal = calibrate_table(valid) # as `agefast train` does
     lo, hi = age_range(test.pred_age, cal, test['age_sd'] if 'age_sd' in test else None)
     test = test.assign(age_lo=lo, age_hi=hi)
@@ -32,15 +44,16 @@ def score(model_file:Path, df:pd.DataFrame, tta:bool)->dict:
     bands = group_scores(test.assign(band=age_band(test.age).astype(str)), 'band')
     return dict(valid_mae=v['mae'], valid_gender_acc=v.get('gender_acc'), test_mae=s['mae'],
                 test_rmse=s['rmse'], test_cs5=s['cs@5'], test_gender_acc=s.get('gender_acc'),
-                coverage=s['coverage'], width=s['width'], mae_13_19=bands.loc['13-19', 'mae'],
-                mae_70plus=bands.loc['70+', 'mae'])
+                coverage=s['coverage'], width=s['width'], mae_13_19=bands['mae'].get('13-19'), # None: no such face
+                mae_70plus=bands['mae'].get('70+'))
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('runs', type=Path, nargs='+', help='run folders written by agefast train')
     ap.add_argument('--faces', type=Path, required=True, help='the split face table they trained on')
     ap.add_argument('--out', type=Path, default=Path('benchmarks/research/long_runs_cpu.csv'))
-    ap.add_argument('--tta', action='store_true', help='also score with test-time augmentation')
+    ap.add_argument('--tta', nargs='+', default=[], choices=['augment', 'flip'],
+                    help='also score with these test-time augmentations')
     a = ap.parse_args(argv)
     df, rows = pd.read_csv(a.faces), []
     for run in a.runs:
@@ -48,7 +61,7 @@ def main(argv=None):
         files = [('averaged' if tj.get('ema') else 'last', run/'model.safetensors')]
         if (run/'last.safetensors').is_file(): files.append(('last', run/'last.safetensors'))
         for weights, f in files:
-            for tta in ([False, True] if a.tta else [False]):
+            for tta in ['no', *a.tta]:
                 t0 = time.time()
                 rows.append(dict(run=run.name, weights=weights, tta=tta, task=tj['task'],
                                  epochs=tj['epochs'], sizes=' '.join(map(str, tj['sizes'])),
@@ -60,6 +73,7 @@ def main(argv=None):
     new = pd.DataFrame(rows)
     if a.out.is_file():
         old = pd.read_csv(a.out)
+        old['tta'] = old.tta.replace({False: 'no', True: 'augment', 'False': 'no', 'True': 'augment'})
         keep = ~old.set_index(KEYS).index.isin(new.set_index(KEYS).index)
         new = pd.concat([old[keep], new], ignore_index=True)
     save_csv(new, a.out, index=False)
