@@ -124,7 +124,7 @@ SCORES = ('mae', 'rmse', 'cs@5', 'gender_acc')
 
 # %% ../nbs/19_experiments.ipynb #f5212ff3
 def summarise(res:pd.DataFrame, by:str='name', scores=SCORES)->pd.DataFrame:
-    "Per `by` value (in order of appearance): seeds, params and img/s (where `res` has them), each score's mean, sd"
+    "Per `by` value, in order: seeds, params and img/s where `res` has them, scores' mean, sd"
     scores = [s for s in scores if s in res and res[s].notna().any()]
     g = res.groupby(by, sort=False)
     out = pd.DataFrame({'seeds': g.size()})
