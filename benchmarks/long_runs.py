@@ -13,7 +13,6 @@ rows of the same run, weights and TTA; the table is written atomically and print
 import argparse, json, time
 from pathlib import Path
 import pandas as pd, torch
-from fastcore.all import noop
 from agefast.core import save_csv # first: it quiets a torch deprecation that fastai's import triggers
 from agefast.export import load_model
 from agefast.predict import model_learner

@@ -28,7 +28,7 @@ from agefast.tasks import TASKS, get_task
 from agefast.metrics import age_scores
 from agefast.learner import face_learner
 from agefast.evaluate import evaluate
-from agefast.export import save_model, load_model, model_path, read_model_config
+from agefast.export import save_model, load_model
 from agefast.predict import model_learner
 
 
@@ -80,9 +80,9 @@ def main():
     if a.data is None: raise SystemExit('no --data and no ../shared/data/utkface_64 here')
     df = fixed_split(a.data)
     if a.model: # score a trained model: its own task, size and recipe, nothing trained here
-        cfg = read_model_config(model_path(a.model))
+        model = load_model(a.model); cfg = model.saved_config
         a.task, a.arch, a.sizes, a.epochs, train_s, hist = cfg['config']['task'], cfg['config']['arch'], [cfg['size']], 0, 0., None
-        learn = model_learner(load_model(a.model), df, bs=a.bs)
+        learn = model_learner(model, df, bs=a.bs)
     else:
         set_seed(a.seed, reproducible=True) # as `agefast train` does: train_seconds describe its runs
         dls = face_dls(df, a.task, size=a.sizes[0], bs=a.bs, fast=a.fast, num_workers=a.workers)

@@ -1,6 +1,6 @@
 """The scoring benchmarks of issue 16 end to end on generated faces: `utkface_accuracy.py --model` scores a trained
 model without training one, and `long_runs.py` scores a finished run folder with and without test-time augmentation."""
-import json, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 import pandas as pd, pytest
 
@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def bench(*args, cwd=ROOT):
     r = subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                       env={**__import__('os').environ, 'OMP_NUM_THREADS': '1'})
+                       env={**os.environ, 'OMP_NUM_THREADS': '1'})
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     return r.stdout
 
