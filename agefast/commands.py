@@ -18,7 +18,7 @@ from .tasks import TASKS
 from .datablock import face_dls
 from .learner import face_learner, plot_history, EMA, Checkpoint
 from .ranges import calibrate_table, plot_range
-from .evaluate import (evaluate, predict_table, plot_by_group, plot_pred_vs_true,
+from .evaluate import (evaluate, tta_kind, predict_table, plot_by_group, plot_pred_vs_true,
                               plot_error_by_age)
 from .faces import DETECTORS
 from .export import save_model, load_model, model_path, DEFAULT_MODEL, is_half
@@ -227,8 +227,9 @@ def evaluate_cmd(args)->int:
     age = 'pred_age' in ev.table
     _save_plots(ev, out, age)
     if 'age_lo' in ev.table: save_figure(plot_range(ev.table)[0].figure, out/'range.png')
-    scores = ev.summary.iloc[0]
-    print(f"{args.split} split, {scores['faces']:.0f} faces: "
+    scores, tta = ev.summary.iloc[0], tta_kind(args.tta)
+    print(f"{args.split} split, {scores['faces']:.0f} faces" + (f", {tta} TTA" if tta else '')
+          + ": "
           + ', '.join(f"{k} {v:.3f}" for k, v in scores.items() if k != 'faces'))
     print(ev.by_group.round(3).to_string())
     print(f"wrote {out}/predictions.csv, summary.csv, by_group.csv and plots "
@@ -287,11 +288,12 @@ def predict(args)->int:
     model, out = _load_model(args.model), args.out/'predictions.csv'
     if isinstance(items, list) and any(map(is_video, items)): # see below
         res = predict_videos(items, model, every=args.every, detector=args.detector, out=out,
-                             window=args.window, draw_dir=args.out/'drawn' if args.draw else None)
+                             window=args.window, tta=args.tta,
+                             draw_dir=args.out/'drawn' if args.draw else None)
         print(video_report(res))
     else:
         res = predict_files(items, model, detect=detect, detector=args.detector, out=out,
-                            whole_image=args.whole_image, bs=args.bs,
+                            whole_image=args.whole_image, bs=args.bs, tta=args.tta,
                             search_side=args.search_side or None,
                             n_workers=defaults.cpus if args.workers is None else args.workers)
         if args.draw: _draw(res, args.out/'drawn')

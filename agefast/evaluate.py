@@ -6,8 +6,8 @@
 from __future__ import annotations
 import inspect
 import numpy as np, pandas as pd
-from fastcore.basics import noop, patch
-from fastai.vision.all import aug_transforms, Pipeline
+from fastcore.basics import patch
+from fastai.vision.all import aug_transforms, Pipeline, Transform, TensorImage
 import matplotlib.pyplot as plt
 from .core import *
 from .split import AGE_BANDS, age_band
@@ -15,8 +15,8 @@ from .metrics import age_scores
 from .ranges import add_range, range_scores, saved_range
 
 # %% auto #0
-__all__ = ['tta_dl', 'predict_table', 'group_scores', 'Evaluation', 'evaluate', 'plot_by_group', 'plot_pred_vs_true',
-           'plot_error_by_age', 'plot_top_losses']
+__all__ = ['TTA_KINDS', 'tta_dl', 'Mirror', 'flip_dl', 'tta_kind', 'predict_table', 'group_scores', 'Evaluation', 'evaluate',
+           'plot_by_group', 'plot_pred_vs_true', 'plot_error_by_age', 'plot_top_losses']
 
 # %% ../nbs/13_evaluate.ipynb #d568f090
 def tta_dl(learn, dl):
@@ -27,14 +27,39 @@ def tta_dl(learn, dl):
     kw = {k: v for k, v in opts.items() if k in aug_args and k != 'size'}
     return dl.new(after_batch=Pipeline([*aug_transforms(**kw), *dl.after_batch.fs]))
 
+# %% ../nbs/13_evaluate.ipynb #db4ae55d
+class Mirror(Transform):
+    "Images flipped left to right, on every batch: flip TTA's second view"
+    order = 100 # after the loader's own transforms (normalising commutes with it anyway)
+    def encodes(self, x:TensorImage): return x.flip(-1)
+
+# %% ../nbs/13_evaluate.ipynb #c46fd25d
+def flip_dl(dl):
+    "`dl` with its images mirrored left to right (`Mirror` after its own batch transforms)"
+    return dl.new(after_batch=Pipeline([*dl.after_batch.fs, Mirror()]))
+
+# %% ../nbs/13_evaluate.ipynb #db9e6a7f
+TTA_KINDS = ('augment', 'flip')
+
+def tta_kind(tta)->str|None:
+    "'augment', 'flip' or None (no TTA) for a `tta` argument; `True` is 'augment' (fastai's `tta`)"
+    if tta is None or tta is False or tta == 'no': return None
+    if tta is True: return 'augment'
+    if tta not in TTA_KINDS:
+        raise ValueError(f"tta={tta!r}: use one of {', '.join(TTA_KINDS)} or False")
+    return tta
+
 # %% ../nbs/13_evaluate.ipynb #554a893c
-def predict_table(learn, df:pd.DataFrame, tta:bool=False)->pd.DataFrame:
+def predict_table(learn, df:pd.DataFrame,
+                  tta:str|bool=False # test-time augmentation: 'augment' (or True), 'flip'
+                 )->pd.DataFrame:
     "`df` with the model's predictions (its task's, the range if calibrated), row for row"
-    dl, task = learn.dls.test_dl(df.reset_index(drop=True)), learn.model.task
-    # with TTA, fastai averages the probabilities
-    if tta: cols = task.decode(learn.tta(dl=tta_dl(learn, dl))[0], activated=True)
-    else: cols = task.decode(learn.get_preds(dl=dl, act=noop)[0])
-    cols = {k: v.float().cpu().numpy() for k, v in cols.items()}
+    dl, task, kind = learn.dls.test_dl(df.reset_index(drop=True)), learn.model.task, tta_kind(tta)
+    # `get_preds` and `tta` apply the task's activation: probabilities are averaged, then decoded
+    if kind == 'augment': out = learn.tta(dl=tta_dl(learn, dl))[0]
+    elif kind == 'flip': out = (learn.get_preds(dl=dl)[0] + learn.get_preds(dl=flip_dl(dl))[0]) / 2
+    else: out = learn.get_preds(dl=dl)[0]
+    cols = {k: v.float().cpu().numpy() for k, v in task.decode(out, activated=True).items()}
     return df.reset_index(drop=True).assign(**add_range(cols, saved_range(learn.model)))
 
 # %% ../nbs/13_evaluate.ipynb #281d2ac7
@@ -88,8 +113,9 @@ def __repr__(self:Evaluation):
     return f"Evaluation of {len(self.table)} faces: " + scores
 
 # %% ../nbs/13_evaluate.ipynb #d90138e6
-def evaluate(learn, df:pd.DataFrame, split:str|None='test', tta:bool=False, k:int=5,
-             bands=AGE_BANDS)->Evaluation:
+def evaluate(learn, df:pd.DataFrame, split:str|None='test',
+             tta:str|bool=False, # 'augment' (or True), 'flip' (see `predict_table`)
+             k:int=5, bands=AGE_BANDS)->Evaluation:
     "Score `learn` on the `split` rows of `df` (all rows if `split` is None), overall and by group"
     rows = df if split is None else df[df['split'] == split]
     if not len(rows): raise ValueError(f"no rows with split == {split!r} to evaluate on")

@@ -17,6 +17,7 @@ from .core import *
 from .faces import find_faces, crop_face, model_input, search_image, face_crops, SEARCH_SIDE
 from .datablock import face_dls
 from .ranges import add_range, saved_range
+from .evaluate import tta_kind
 
 # %% auto #0
 __all__ = ['CROP_PX', 'predict_crops', 'predict_faces', 'face_label', 'show_prediction', 'photo_table', 'predict_files',
@@ -41,12 +42,18 @@ def _to_batch(arrays, stats, device)->torch.Tensor:
 
 # %% ../nbs/15_predict.ipynb #56b7baa8
 @torch.no_grad()
-def predict_crops(model, crops:list, bs:int=64)->list:
+def predict_crops(model, crops:list, bs:int=64,
+                  tta:str|None=None)->list: # 'flip': each face averaged with its mirror image
     "A dict per face crop: its predictions (the task's columns; `age_lo`, `age_hi` if calibrated)"
+    if tta_kind(tta) == 'augment':
+        raise ValueError("tta='augment' needs a data loader (evaluate): for photos use tta='flip'")
     m, size, stats = _model_size_stats(model)
-    m = m.eval(); dev = next(m.parameters()).device
+    m, flip, act = m.eval(), tta_kind(tta) == 'flip', m.task.activation
     arrays = [c if isinstance(c, np.ndarray) else model_input(c, size) for c in crops]
-    parts = [m.task.decode(m(_to_batch(arrays[i:i + bs], stats, dev)).float())
+    def outputs(x): # activated, so that a flip averages probabilities, as `predict_table`'s does
+        return (act(m(x).float()) + act(m(x.flip(-1)).float())) / 2 if flip else act(m(x).float())
+    dev = next(m.parameters()).device
+    parts = [m.task.decode(outputs(_to_batch(arrays[i:i + bs], stats, dev)), activated=True)
              for i in range(0, len(arrays), bs)]
     if not parts: return []
     cols = {k: torch.cat([p[k] for p in parts]).cpu().numpy() for k in parts[0]}
@@ -69,6 +76,7 @@ def _photo_faces(img, size:int, detect:bool=True, detector:str='dlib',
 # %% ../nbs/15_predict.ipynb #3fbffe70
 def predict_faces(img, model, detector:str='dlib', whole_image:bool=False,
                   search_side:int|None=SEARCH_SIDE, # see `find_faces`
+                  tta:str|None=None, # 'flip': see `predict_crops`
                   warn:bool=True)->list: # warn when no face is found
     "Every face in `img` with its box, its predictions (see `predict_crops`) and its crop"
     size = _model_size_stats(model)[1]
@@ -78,7 +86,8 @@ def predict_faces(img, model, detector:str='dlib', whole_image:bool=False,
         name = img if isinstance(img, (str, Path)) else 'the image'
         warnings.warn(f"no face found in {name}; pass whole_image=True to use the whole picture")
         return []
-    return [dict(box=b, **p, crop=c) for b, p, c in zip(boxes, predict_crops(model, crops), crops)]
+    preds = predict_crops(model, crops, tta=tta)
+    return [dict(box=b, **p, crop=c) for b, p, c in zip(boxes, preds, crops)]
 
 # %% ../nbs/15_predict.ipynb #268312a3
 def face_label(p:dict)->str:
@@ -138,9 +147,10 @@ def _table(t:pd.DataFrame, rows:list)->pd.DataFrame:
     return res.astype({c: 'Int64' for c in ('face', *_BOX, 'pred_gender') if c in res})
 
 # %% ../nbs/15_predict.ipynb #8aea1d12
-def _face_rows(pending:list, model, bs:int)->list:
+def _face_rows(pending:list, model, bs:int, tta:str|None=None)->list:
     "Rows of the `pending` `(row, boxes, crops, reason)`: one per face, or one giving the reason"
-    preds = iter(predict_crops(model, [c for _, _, crops, _ in pending for c in crops], bs=bs))
+    crops = [c for _, _, cs, _ in pending for c in cs]
+    preds = iter(predict_crops(model, crops, bs=bs, tta=tta))
     rows = []
     for row, boxes, _, reason in pending:
         if reason: rows.append({**row, 'face': np.nan, 'error': reason})
@@ -163,6 +173,7 @@ def predict_files(items, # folder, file(s), CSV or table with a `path` column (s
                   search_side:int|None=SEARCH_SIDE, # see `find_faces` (None: photos as they are)
                   out=None, # write the result to this CSV (atomically) too
                   bs:int=64, # faces per model batch
+                  tta:str|None=None, # 'flip': each face averaged with its mirror image (2 passes)
                   chunk:int=512, # photos opened per step (bounds memory)
                   n_workers:int=defaults.cpus, # processes to read photos, find faces (0: serial)
                   device=None, # default: the GPU if there is one
@@ -179,8 +190,9 @@ def predict_files(items, # folder, file(s), CSV or table with a `path` column (s
         if progress and paths: found = progress_bar(found, total=len(paths))
         for (_, row), f in zip(t.iterrows(), found):
             pending.append((row, *f)); n_crops += len(f[1])
-            if n_crops >= chunk: rows += _face_rows(pending, model, bs); pending, n_crops = [], 0
-    rows += _face_rows(pending, model, bs)
+            if n_crops < chunk: continue
+            rows += _face_rows(pending, model, bs, tta); pending, n_crops = [], 0
+    rows += _face_rows(pending, model, bs, tta)
     res = _table(t, rows)
     if out is not None: save_csv(res, out, index=False)
     return res

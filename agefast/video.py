@@ -153,6 +153,7 @@ def predict_video(path, # a video file OpenCV can read
                   detector:str='dlib', # see `find_faces`
                   window:int=15, # `smoothed_age`: mean of a track's last `window` estimates
                   tracker:FaceTracker|None=None, # default: `FaceTracker()`
+                  tta:str|None=None, # 'flip': each face and its mirror image (see `predict_crops`)
                   draw=None, # also write the frames, annotated, to this video file
                   out=None, # also write the table to this CSV (atomically)
                   progress:bool=True)->pd.DataFrame:
@@ -165,8 +166,9 @@ def predict_video(path, # a video file OpenCV can read
     def steps(): # each sampled frame with its faces, their rows kept as they come
         for i, secs, frame in frames:
             boxes, crops = _photo_faces(frame, size, True, detector)
+            preds = predict_crops(model, crops, tta=tta)
             faces = [dict(frame=i, seconds=secs, track=k, **dict(zip(_BOX, b)), **p)
-                     for k, b, p in zip(tracker.update(boxes), boxes, predict_crops(model, crops))]
+                     for k, b, p in zip(tracker.update(boxes), boxes, preds)]
             for f in faces:
                 if 'pred_age' in f: f['smoothed_age'] = smooth(f['track'], f['pred_age'])
             rows.extend(faces); yield frame, faces
@@ -195,6 +197,7 @@ def plot_tracks(res:pd.DataFrame, ax=None):
 
 # %% ../nbs/15a_video.ipynb #1a12ae7c
 def predict_videos(items:list, model, every:int=1, detector:str='dlib', window:int=15,
+                   tta:str|None=None, # 'flip': see `predict_video`
                    draw_dir=None, out=None, progress:bool=True)->pd.DataFrame:
     "`predict_video` on each video in `items`: one table, a `video` column first and `error` last"
     if photos := [str(p) for p in items if not is_video(p)]:
@@ -203,7 +206,8 @@ def predict_videos(items:list, model, every:int=1, detector:str='dlib', window:i
     parts = []
     for v in items:
         draw = None if draw_dir is None else Path(draw_dir)/f"{Path(v).stem}.mp4"
-        try: r = predict_video(v, model, every, detector, window, draw=draw, progress=progress)
+        try: r = predict_video(v, model, every, detector, window, tta=tta, draw=draw,
+                               progress=progress)
         except (BadImageError, _cv2().error) as e: # one bad file never stops the others
             r = pd.DataFrame({'error': [str(e).strip().splitlines()[0].removeprefix(f"{v}: ")]})
         else:

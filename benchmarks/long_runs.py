@@ -7,35 +7,26 @@ For each run folder (model.safetensors, and last.safetensors where `--ema` kept 
 averaged ones) it predicts the valid and the test rows of --faces, calibrates the 80 % age range on the valid
 predictions (as `agefast train` and `agefast calibrate` do) and scores the test rows: MAE, RMSE, CS@5, gender
 accuracy, range coverage and width, the 13-19 and 70+ bands. Valid decides, test reports. Test-time
-augmentation (`tta` column): `augment` is `agefast evaluate --tta` (fastai's four augmented passes blended
-with the plain one), `flip` the mean of each face's outputs and its mirror image's (two passes). Rows replace earlier
-rows of the same run, weights and TTA; the table is written atomically and printed."""
+augmentation (`tta` column, `agefast evaluate --tta KIND`): `augment` is fastai's four augmented passes blended
+with the plain one, `flip` the mean of each face's outputs and its mirror image's (two passes). Rows replace
+earlier rows of the same run, weights and TTA; the table is written atomically and printed."""
 import argparse, json, time
 from pathlib import Path
-import pandas as pd, torch
+import pandas as pd
 from agefast.core import save_csv # first: it quiets a torch deprecation that fastai's import triggers
 from agefast.export import load_model
 from agefast.predict import model_learner
 from agefast.evaluate import predict_table, group_scores
-from agefast.ranges import calibrate_table, age_range, add_range, saved_range
+from agefast.ranges import calibrate_table, age_range
 from agefast.split import age_band
 
 KEYS = ['run', 'weights', 'tta']
-
-@torch.no_grad()
-def flip_table(learn, df:pd.DataFrame)->pd.DataFrame:
-    "`predict_table` with each face's activated outputs averaged with its mirror image's"
-    dl, m = learn.dls.test_dl(df.reset_index(drop=True)), learn.model.eval()
-    out = torch.cat([(m.task.activation(m(x)) + m.task.activation(m(x.flip(-1)))) / 2 for x, *_ in dl])
-    cols = {k: v.float().cpu().numpy() for k, v in m.task.decode(out, activated=True).items()}
-    return df.reset_index(drop=True).assign(**add_range(cols, saved_range(m)))
 
 def score(model_file:Path, df:pd.DataFrame, tta:str)->dict:
     "Valid and test scores of one model file (`tta`: 'no', 'augment' or 'flip'), the range calibrated on valid"
     model = load_model(model_file)
     learn = model_learner(model, df, bs=128)
-    table = (lambda d: flip_table(learn, d)) if tta == 'flip' else (lambda d: predict_table(learn, d, tta == 'augment'))
-    valid, test = (table(df[df.split == s]) for s in ('valid', 'test'))
+    valid, test = (predict_table(learn, df[df.split == s], tta) for s in ('valid', 'test'))
     cal = calibrate_table(valid) # as `agefast train` does
     lo, hi = age_range(test.pred_age, cal, test['age_sd'] if 'age_sd' in test else None)
     test = test.assign(age_lo=lo, age_hi=hi)
