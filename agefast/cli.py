@@ -109,9 +109,9 @@ def _add_evaluate(sub):
     _add_faces_arg(p)
     _add_model_arg(p)
     p.add_argument('--split', default='test', choices=SPLITS, help='rows to score')
-    p.add_argument('--tta', nargs='?', const='augment', default=False, choices=TTA_KINDS,
-                   help="test-time augmentation: 'augment' (a bare --tta: fastai's four augmented "
-                        "views and the face) or 'flip' (the face and its mirror image)")
+    p.add_argument('--tta', choices=TTA_KINDS,
+                   help="test-time augmentation: 'augment' (fastai's four augmented views and the "
+                        "face) or 'flip' (the face and its mirror image)")
     p.add_argument('--bs', type=int, default=64, help='batch size')
     p.add_argument('--out', type=Path, default=Path('runs/evaluate'), help='output folder')
     p.set_defaults(func=evaluate_cmd)
@@ -165,7 +165,7 @@ def _add_predict(sub):
     p.add_argument('--window', type=_at_least_1, default=15, metavar='N',
                    help="videos: smoothed_age is the mean of a face's last N estimates")
     p.add_argument('--tta', choices=['flip'],
-                   help="'flip': each face and its mirror image, averaged (two passes)")
+                   help="test-time augmentation: 'flip' (the face and its mirror image, averaged)")
     p.add_argument('--bs', type=int, default=64, help='faces per model batch')
     p.add_argument('--workers', type=int, default=None,
                    help='processes opening photos (default: all cores)')

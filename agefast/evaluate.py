@@ -46,7 +46,7 @@ def tta_kind(tta)->str|None:
     if tta is None or tta is False or tta == 'no': return None
     if tta is True: return 'augment'
     if tta not in TTA_KINDS:
-        raise ValueError(f"tta={tta!r}: use one of {', '.join(TTA_KINDS)} or False")
+        raise ValueError(f"tta={tta!r}: use one of {', '.join(TTA_KINDS)}, or False for none")
     return tta
 
 # %% ../nbs/13_evaluate.ipynb #554a893c
@@ -55,10 +55,12 @@ def predict_table(learn, df:pd.DataFrame,
                  )->pd.DataFrame:
     "`df` with the model's predictions (its task's, the range if calibrated), row for row"
     dl, task, kind = learn.dls.test_dl(df.reset_index(drop=True)), learn.model.task, tta_kind(tta)
-    # `get_preds` and `tta` apply the task's activation: probabilities are averaged, then decoded
+    # activated outputs, so that TTA averages probabilities (fastai's `tta` applies the loss's
+    # activation, which `face_learner` and `model_learner` make the task's); then decoded
+    preds = lambda dl: learn.get_preds(dl=dl, act=task.activation)[0]
     if kind == 'augment': out = learn.tta(dl=tta_dl(learn, dl))[0]
-    elif kind == 'flip': out = (learn.get_preds(dl=dl)[0] + learn.get_preds(dl=flip_dl(dl))[0]) / 2
-    else: out = learn.get_preds(dl=dl)[0]
+    elif kind == 'flip': out = (preds(dl) + preds(flip_dl(dl))) / 2
+    else: out = preds(dl)
     cols = {k: v.float().cpu().numpy() for k, v in task.decode(out, activated=True).items()}
     return df.reset_index(drop=True).assign(**add_range(cols, saved_range(learn.model)))
 

@@ -87,7 +87,7 @@ def train_config(df:pd.DataFrame, # a split face table: trains on its train rows
     return learn, row
 
 # %% ../nbs/19_experiments.ipynb #be263854
-def test_scores(learn, df:pd.DataFrame, tta:bool=False, quiet:bool=True)->dict:
+def test_scores(learn, df:pd.DataFrame, tta:str|bool=False, quiet:bool=True)->dict:
     "MAE, RMSE, CS@5 (and gender accuracy) of `learn` on the test rows of `df`"
     with _quiet(learn, quiet): ev = evaluate(learn, df, tta=tta)
     return {k: float(v) for k, v in ev.summary.iloc[0].items()}
@@ -95,7 +95,7 @@ def test_scores(learn, df:pd.DataFrame, tta:bool=False, quiet:bool=True)->dict:
 # %% ../nbs/19_experiments.ipynb #eb894ed7
 def run_experiment(df:pd.DataFrame, # a split face table
                    name:str|None=None, # the row's name (default: `arch`)
-                   tta:bool=False, # score with test-time augmentation
+                   tta:str|bool=False, # test-time augmentation: 'augment' (or True), 'flip'
                    **config # `train_config`'s arguments
                   )->dict:
     "Train one configuration (`train_config`) on the train rows of `df`, score the test rows: a row"

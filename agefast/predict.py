@@ -46,7 +46,8 @@ def predict_crops(model, crops:list, bs:int=64,
                   tta:str|None=None)->list: # 'flip': each face averaged with its mirror image
     "A dict per face crop: its predictions (the task's columns; `age_lo`, `age_hi` if calibrated)"
     if tta_kind(tta) == 'augment':
-        raise ValueError("tta='augment' needs a data loader (evaluate): for photos use tta='flip'")
+        raise ValueError(f"tta={tta!r} (augment) needs a data loader (evaluate): "
+                         "photos take 'flip'")
     m, size, stats = _model_size_stats(model)
     m, flip, act = m.eval(), tta_kind(tta) == 'flip', m.task.activation
     arrays = [c if isinstance(c, np.ndarray) else model_input(c, size) for c in crops]
