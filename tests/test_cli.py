@@ -82,7 +82,7 @@ def test_resume_refusals(tmp_path):
     assert run(*args, cwd=tmp_path).returncode == 0
     import torch
     ck = tmp_path/'runs'/'t'/'checkpoint.pth'
-    settings = dict(faces='runs/prepare/faces.csv', task='age_gender', arch='resnet18', pretrained=False, sizes=[32],
+    settings = dict(faces='runs/prepare/faces.csv', task='age_dist_gender', arch='resnet18', pretrained=False, sizes=[32],
                     epochs=5, lr=0.003, bs=16, seed=42, fast=False, mixup=0.2, ema=0.0) # all but epochs as here
     torch.save(dict(model={}, opt={}, rows=[], ema=None, settings=settings), ck)
     before = {p.name: p.read_bytes() for p in (tmp_path/'runs'/'t').iterdir()}
