@@ -68,8 +68,8 @@ def _add_train(sub):
                     'history.csv/png and train.json.')
     _add_faces_arg(p)
     p.add_argument('--task', default='age_dist_gender', choices=list(TASKS),
-                   help='what the model predicts (age_dist_gender: a distribution over ages, its mean '
-                        'the estimate, and gender; see 92_ablations)')
+                   help='what the model predicts (age_dist_gender: a distribution over ages, '
+                        'its mean the estimate, and gender; see 92_ablations)')
     p.add_argument('--arch', default='resnet18', help="torchvision name, or 'timm/NAME'")
     p.add_argument('--pretrained', action='store_true',
                    help='start from ImageNet weights (downloaded once; default: random weights)')
