@@ -45,14 +45,15 @@ def _to_batch(arrays, stats, device)->torch.Tensor:
 def predict_crops(model, crops:list, bs:int=64,
                   tta:str|None=None)->list: # 'flip': each face averaged with its mirror image
     "A dict per face crop: its predictions (the task's columns; `age_lo`, `age_hi` if calibrated)"
-    if tta_kind(tta) == 'augment':
+    kind = tta_kind(tta)
+    if kind == 'augment':
         raise ValueError(f"tta={tta!r} (augment) needs a data loader (evaluate): "
                          "photos take 'flip'")
     m, size, stats = _model_size_stats(model)
-    m, flip, act = m.eval(), tta_kind(tta) == 'flip', m.task.activation
+    m, act = m.eval(), lambda x: m.task.activation(m(x).float())
     arrays = [c if isinstance(c, np.ndarray) else model_input(c, size) for c in crops]
     def outputs(x): # activated, so that a flip averages probabilities, as `predict_table`'s does
-        return (act(m(x).float()) + act(m(x.flip(-1)).float())) / 2 if flip else act(m(x).float())
+        return (act(x) + act(x.flip(-1))) / 2 if kind == 'flip' else act(x)
     dev = next(m.parameters()).device
     parts = [m.task.decode(outputs(_to_batch(arrays[i:i + bs], stats, dev)), activated=True)
              for i in range(0, len(arrays), bs)]
