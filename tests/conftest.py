@@ -40,3 +40,11 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
         b.close()
+
+# pytest-xdist hands out test files (`--dist loadfile`) in the order they are collected: the longest go first, so that
+# the run does not end with one core idle while the other finishes a long file
+LONGEST_FIRST = ('test_gpu_session.py', 'test_wheel.py', 'test_cli.py', 'test_similarity.py', 'test_docs.py')
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank))) # stable: a file's tests keep their order

@@ -1,5 +1,5 @@
 "The `agefast` console script end to end, as a user runs it."
-import subprocess, pandas as pd
+import subprocess, pandas as pd, pytest
 from conftest import agefast_cmd, snapshot
 
 def run(*args, cwd=None):
@@ -37,10 +37,12 @@ def test_prepare_other_formats_and_bad_input(tmp_path):
     r = run('prepare', '--seed', 'x')
     assert r.returncode == 2
 
-def test_every_command_has_help():
-    for cmd in ('prepare', 'train', 'evaluate', 'predict'):
-        r = run(cmd, '--help')
-        assert r.returncode == 0 and f'usage: agefast {cmd}' in r.stdout, cmd
+def test_every_command_has_help(capsys):
+    "In this process (the console script's own `--help` is above): each sub-command's help, from the parser"
+    from agefast.cli import build_parser
+    for cmd in ('prepare', 'train', 'evaluate', 'calibrate', 'predict', 'index', 'similar', 'demo'):
+        with pytest.raises(SystemExit) as e: build_parser().parse_args([cmd, '--help'])
+        assert e.value.code == 0 and f'usage: agefast {cmd}' in capsys.readouterr().out, cmd
 
 def test_main_job_end_to_end(tmp_path):
     "prepare -> train -> evaluate -> predict with their defaults chaining through runs/ (a smaller training run)"

@@ -1,9 +1,12 @@
 """Packaging: `python -m build` makes a wheel holding the package and nothing else; installed into a fresh
-virtual environment (torch from the pins of tools/install.sh, everything else from the wheel's own
-requirements), its `agefast` command prepares generated data, trains briefly and predicts."""
+virtual environment, its `agefast` command prepares generated data, trains briefly and predicts. The fresh environment
+gets torch and torchvision (and what they need) from this one, through a path file rather than a 5 GB copy, as the pins
+of tools/install.sh would install them; everything else comes from the wheel's own requirements."""
 import csv, os, shutil, subprocess, sys, zipfile
+from importlib.metadata import distribution, PackageNotFoundError
 from pathlib import Path
 import pytest
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 TORCH_PINS = os.environ.get('TORCH_PINS', 'torch==2.14.1 torchvision==0.29.1').split()
@@ -34,9 +37,39 @@ def test_wheel_contents(wheel):
     ep = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('entry_points.txt'))).decode()
     assert 'agefast = agefast.cli:main' in ep
 
-def test_wheel_installs_and_predicts(wheel, tmp_path):
+def requirement_closure(*reqs:str)->list:
+    "The installed distributions `reqs` need, themselves included (with the extras asked for)"
+    found, todo = {}, [Requirement(r) for r in reqs]
+    while todo:
+        req = todo.pop()
+        try: d = distribution(req.name)
+        except PackageNotFoundError: continue # a requirement for another platform
+        key = (d.metadata['Name'].lower().replace('_', '-'), frozenset(req.extras))
+        if key in found: continue
+        found[key] = d
+        wanted = lambda r: r.marker is None or any(r.marker.evaluate({'extra': e}) for e in {'', *req.extras})
+        todo += [r for r in map(Requirement, d.requires or []) if wanted(r)]
+    return list({id(d): d for d in found.values()}.values())
+
+def share_dists(dists, folder:Path, venv:Path):
+    "Link each of `dists`' top-level files into `folder`, on `venv`'s path: pip sees them installed, outside the venv"
+    folder.mkdir()
+    for d in dists:
+        for top in {Path(str(f)).parts[0] for f in d.files or [] if not str(f).startswith('..')}:
+            if not (folder/top).exists(): (folder/top).symlink_to(d.locate_file(top))
+    site = run([venv/'bin'/'python', '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'], timeout=60)
+    (Path(site.stdout.strip())/'shared_torch.pth').write_text(f'{folder}\n')
+
+@pytest.fixture
+def venv(tmp_path):
+    "A fresh virtual environment with torch shared from this one, removed after the test whatever its outcome"
     venv = tmp_path/'venv'
     run([sys.executable, '-m', 'venv', venv], timeout=120)
+    share_dists(requirement_closure(*TORCH_PINS), tmp_path/'shared', venv)
+    yield venv
+    shutil.rmtree(venv, ignore_errors=True)
+
+def test_wheel_installs_and_predicts(wheel, venv, tmp_path):
     py, agefast = venv/'bin'/'python', venv/'bin'/'agefast'
     run([py, '-m', 'pip', 'install', '-q', '--disable-pip-version-check', *TORCH_PINS, wheel], timeout=1200)
     r = run([py, '-c', 'import agefast, sys; print(agefast.__file__)'], cwd=tmp_path, timeout=300)

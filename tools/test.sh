@@ -13,6 +13,10 @@ if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [ "$(id 
     || echo "could not install chromium: the docs browser tests will be skipped"
 fi
 VENV=${AGEFAST_VENV:-.venv}
+# every temporary file of the run (the notebooks' examples, pytest's folders, the wheel test's 5 GB virtual
+# environment) goes into one folder, removed at the end whatever happens: runs never fill the disk
+export TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/agefast-test.XXXXXX")
+trap 'rm -rf "$TMPDIR"' EXIT
 export PATH="$PWD/$VENV/bin:$PATH" MPLBACKEND=Agg PYTHONWARNINGS=ignore::FutureWarning
 echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
 # two notebooks at a time, one torch thread each: two training notebooks with two threads each
