@@ -11,6 +11,8 @@ VENV=${AGEFAST_VENV:-.venv}
 TORCH_PINS=${TORCH_PINS:-"torch==2.14.1 torchvision==0.29.1"}
 extra=""; [ "${1:-}" = dev ] && extra="[dev]"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check $TORCH_PINS -e ".$extra" 2>&1 \
+# --no-compile: pip would byte-compile all 17,000 files of what it installs (a minute or more on two cores); Python
+# compiles the modules agefast imports the first time it imports them, and keeps them
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-compile $TORCH_PINS -e ".$extra" 2>&1 \
   | grep -v "is ignored: it is neither a file nor a directory" || true
 "$VENV/bin/python" -c "import agefast, torch; print(f'agefast {agefast.__version__} installed in $VENV (torch {torch.__version__})')"

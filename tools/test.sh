@@ -27,4 +27,4 @@ python tools/nb_metrics.py | tail -n 1
 echo "== pytest (the docs test keeps its screenshots in ${AGEFAST_ARTIFACTS:-artifacts}/ as CI artifacts)"
 # two test files at a time (pytest-xdist; a file's tests stay in one process, so its fixtures are made once): most
 # tests wait on a subprocess with one torch thread, and one file at a time would leave a core idle
-pytest -q -ra -n ${PYTEST_WORKERS:-2} --dist loadfile tests ${PYTEST_ARGS:-}
+time pytest -q -ra -n ${PYTEST_WORKERS:-2} --dist loadfile tests ${PYTEST_ARGS:-}
