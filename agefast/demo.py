@@ -128,8 +128,8 @@ def demo_app(model=None, # from `load_model`, a file or a bundled name (default:
     if model is None or isinstance(model, (str, Path)): model = load_model(model or DEFAULT_MODEL)
     if isinstance(index, (str, Path)): index = FaceIndex.load(index, model=model)
     learn = None if index is None else model_learner(model, index.meta.head(1))
-    tmp = tempfile.TemporaryDirectory(prefix='agefast-demo-') # kept by the app, removed with it
-    examples = _examples(tmp.name)
+    examples_tmp = tempfile.TemporaryDirectory(prefix='agefast-demo-') # kept by the app (below)
+    examples = _examples(examples_tmp.name)
     # uploads and results leave Gradio's cache after an hour: people's faces are not kept
     with gr.Blocks(title='agefast', analytics_enabled=False, delete_cache=(600, 3600)) as app:
         gr.Markdown("# agefast\nAge and gender of each face in a photo, each age with its 80 % "
@@ -151,7 +151,7 @@ def demo_app(model=None, # from `load_model`, a file or a bundled name (default:
         gr.Examples([[p, 'haar'] for p in examples], inputs=[photo, det])
         go.click(lambda src, d: analyse(src, model, d, index, learn, k), [photo, det],
                  [shown, table, alike, msg], preprocess=False) # analyse says what a bad upload is
-    app.examples_dir = tmp
+    app.examples_dir = examples_tmp # removed when the app is collected or Python exits
     return app
 
 # %% ../nbs/20a_demo.ipynb #d7319cae

@@ -49,7 +49,7 @@ def requirement_closure(*reqs:str)->list:
         found[key] = d
         wanted = lambda r: r.marker is None or any(r.marker.evaluate({'extra': e}) for e in {'', *req.extras})
         todo += [r for r in map(Requirement, d.requires or []) if wanted(r)]
-    return list({id(d): d for d in found.values()}.values())
+    return list({name: d for (name, _), d in found.items()}.values())
 
 def share_dists(dists, folder:Path, venv:Path):
     "Link each of `dists`' top-level files into `folder`, on `venv`'s path: pip sees them installed, outside the venv"
@@ -71,7 +71,7 @@ def venv(tmp_path):
 
 def test_wheel_installs_and_predicts(wheel, venv, tmp_path):
     py, agefast = venv/'bin'/'python', venv/'bin'/'agefast'
-    run([py, '-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--no-compile', *TORCH_PINS, wheel], timeout=1200)
+    run([py, '-m', 'pip', 'install', '-q', '--disable-pip-version-check', *TORCH_PINS, wheel], timeout=1200)
     r = run([py, '-c', 'import agefast, sys; print(agefast.__file__)'], cwd=tmp_path, timeout=300)
     assert str(venv) in r.stdout # the installed copy, not the source tree
     assert 'predict' in run([agefast, '--help'], timeout=300).stdout
