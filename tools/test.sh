@@ -18,7 +18,8 @@ VENV=${AGEFAST_VENV:-.venv}
 TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/agefast-test.XXXXXX")
 trap 'rm -rf "$TMPDIR"' EXIT
 export TMPDIR AGEFAST_CACHE=$TMPDIR/agefast-cache # decoded faces too: their keys are the run's own temporary paths
-export PATH="$PWD/$VENV/bin:$PATH" MPLBACKEND=Agg PYTHONWARNINGS=ignore::FutureWarning
+case $VENV in /*) ;; *) VENV=$PWD/$VENV ;; esac
+export PATH="$VENV/bin:$PATH" MPLBACKEND=Agg PYTHONWARNINGS=ignore::FutureWarning
 echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
 # two notebooks at a time, one torch thread each: two training notebooks with two threads each
 # oversubscribe a 2-core machine and run several times slower
