@@ -52,7 +52,8 @@ def main(argv=None):
     ap.add_argument('--before', type=Path, help='a checkout of agefast before this change (git worktree)')
     ap.add_argument('--out', type=Path, default=None, help='where the photos go (default: a temporary folder)')
     a = ap.parse_args(argv)
-    out = a.out or Path(tempfile.mkdtemp()); out.mkdir(parents=True, exist_ok=True)
+    tmp = None if a.out else tempfile.TemporaryDirectory() # removed when the script ends
+    out = a.out or Path(tmp.name); out.mkdir(parents=True, exist_ok=True)
     chips = sorted(a.chips.glob('3[0-9]_*.jpg')) if a.chips.is_dir() else []
     if chips:
         from agefast.core import open_image

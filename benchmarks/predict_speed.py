@@ -54,7 +54,8 @@ def main():
     ap.add_argument('--bs', type=int, default=256)
     ap.add_argument('--out', type=Path, default=Path('runs/bench_speed'))
     a = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp())
+    tmp_dir = tempfile.TemporaryDirectory() # the drawn photos and the model: removed when the script ends
+    tmp = Path(tmp_dir.name)
     what, detector = make_photos(tmp, a.n_photos)
     model_file = save_model(AgeGenderModel(a.arch, pretrained=False), tmp/'m.safetensors', a.size)
     devices = ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])

@@ -116,7 +116,7 @@ def throughput(df, a, dev, cache, res):
             'model_only': lambda: steps_per_s(learner(fast), iter(lambda: (x, *y), None), a.batches)}
     if a.compile:
         def compiled():
-            learn = learner(fast); learn.model.compile()
+            learn = learner(fast); learn.model.compile(backend=a.compile_backend)
             return steps_per_s(learn, endless(fast.train), a.batches, warmup=10)
         runs['fast_compiled'] = compiled
     cuda = dev.type == 'cuda'
@@ -141,6 +141,8 @@ def main():
     ap.add_argument('--batches', type=int, default=40, help='timed training steps per run (0: no throughput runs, only --target-mae)')
     ap.add_argument('--workers', type=int, default=None, help="default DataLoaders' worker processes (default: fastai's)")
     ap.add_argument('--compile', action='store_true', help='also measure (d): the fast path with torch.compile')
+    ap.add_argument('--compile-backend', default='inductor',
+                    help="torch.compile's backend for (d) ('aot_eager' traces without generating kernels: the smoke test's)")
     ap.add_argument('--target-mae', type=float, default=None, help='also train until test MAE <= this (fast path, from scratch)')
     ap.add_argument('--epochs', type=int, default=40, help='one-cycle epoch budget for --target-mae')
     ap.add_argument('--lr', type=float, default=3e-3, help='peak learning rate for --target-mae')
@@ -153,13 +155,15 @@ def main():
     if a.cudnn_benchmark: torch.backends.cudnn.benchmark = True
     cudnn = 'autotuned' if torch.backends.cudnn.benchmark else 'deterministic' if torch.backends.cudnn.deterministic else 'default'
     data = None if a.generated else (a.data or shared_data('utkface_64'))
-    data = data or synth_faces(Path(tempfile.mkdtemp())/'utk', n=600, seed=0)
+    tmp = tempfile.TemporaryDirectory() # generated faces and decoded caches: removed when the script ends
+    data = data or synth_faces(Path(tmp.name)/'utk', n=600, seed=0)
     good, _ = validate_images(read_utkface(data), progress=False)
     df = split_faces(good)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    cache = Path(tempfile.mkdtemp())
+    cache = Path(tmp.name)/'cache'
     res = dict(date=str(date.today()), device=torch.cuda.get_device_name() if dev.type == 'cuda' else f"CPU ({platform.machine()}, {torch.get_num_threads()} threads)",
-               data=str(data), faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches, cudnn=cudnn)
+               data=str(data), faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches, cudnn=cudnn,
+               compile_backend=a.compile_backend if a.compile else None)
     if a.batches > 0: throughput(df, a, dev, cache, res)
     if a.target_mae is not None: res['time_to_mae'] = time_to_mae(df, a, dev, cache)
     print(json.dumps(res, indent=1))

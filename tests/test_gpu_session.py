@@ -57,6 +57,7 @@ def test_smoke(tmp_path):
     t = json.loads((tmp_path/'throughput'/'throughput.json').read_text())
     assert min(t['default_img_s'], t['fast_img_s'], t['model_only_img_s'], t['fast_compiled_img_s']) > 0
     assert t['cache_reuse_s'] < t['cache_build_s'] + 1 and t['cudnn'] == 'deterministic' # seeded as `agefast train`
+    assert t['compile_backend'] == 'aot_eager' # (d) traced and run; the GPU run generates kernels (inductor)
     m = t['time_to_mae'] # ages are 0-116 and the output is squashed into 0-120: any model is within 200 years
     assert m['epochs_run'] == 1 and m['seconds_to_target'] > 0 and m['best_test_mae'] <= 200 and m['test_faces'] > 0
     m = json.loads((tmp_path/'time_to_mae_20_no_mixup'/'throughput.json').read_text())
