@@ -151,7 +151,7 @@ def demo_app(model=None, # from `load_model`, a file or a bundled name (default:
         gr.Examples([[p, 'haar'] for p in examples], inputs=[photo, det])
         go.click(lambda src, d: analyse(src, model, d, index, learn, k), [photo, det],
                  [shown, table, alike, msg], preprocess=False) # analyse says what a bad upload is
-    app.examples_dir = examples_tmp # removed when the app is collected or Python exits
+    app.examples_dir = examples_tmp # removed when the app is collected or at a normal exit
     return app
 
 # %% ../nbs/20a_demo.ipynb #d7319cae

@@ -1,6 +1,6 @@
 """`benchmarks/gpu_session.sh` runs on a lent GPU, rarely. Here its smoke mode runs every step of every part on this
-CPU with tiny sizes (each benchmark end to end, with the options the GPU run passes, and every file one step hands
-the next), the notebooks the GPU run selects are selected with options `nbdev_test` has, and each part's steps fit
+CPU with tiny sizes (each benchmark end to end, with the options the GPU run passes but torch.compile's backend, and
+every file one step hands the next), the notebooks the GPU run selects are selected with options `nbdev_test` has, and each part's steps fit
 its call, so the script cannot rot between GPU sessions."""
 import json, os, re, subprocess, sys
 from pathlib import Path
@@ -22,11 +22,15 @@ def check_flags(args:str, helps:str, what:str):
     assert not missing, f'{what}: {missing} not among its options'
 
 def test_real_only_options_exist():
-    "The smoke run passes every option the steps pass, but the notebooks' selection (`NB`) differs: check the GPU one"
+    "The smoke run passes every option the steps pass, but the notebooks' selection (`NB`) and the compile options differ"
     nbdev = help_text(str(Path(sys.executable).parent/'nbdev_test'))
     nb = re.findall(r'\bNB=\(([^)]*)\)', script())
     assert len(nb) == 2, nb
     for args in nb: check_flags(args, nbdev, 'nbdev_test')
+    compile_ = re.findall(r'\bCOMPILE=\(([^)]*)\)', script()) # the smoke run's backend is not the GPU run's
+    assert len(compile_) == 2, compile_
+    helps = help_text(sys.executable, str(ROOT/'benchmarks'/'train_throughput.py'))
+    for args in compile_: check_flags(args, helps, 'train_throughput.py')
 
 def part_limits()->dict:
     "Each part's step limits, in seconds"
