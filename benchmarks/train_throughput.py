@@ -156,13 +156,14 @@ def main():
     cudnn = 'autotuned' if torch.backends.cudnn.benchmark else 'deterministic' if torch.backends.cudnn.deterministic else 'default'
     data = None if a.generated else (a.data or shared_data('utkface_64'))
     tmp = tempfile.TemporaryDirectory() # generated faces and decoded caches: removed when the script ends
+    where = str(data) if data else 'generated (600 faces)' # the generated folder is gone once the script ends
     data = data or synth_faces(Path(tmp.name)/'utk', n=600, seed=0)
     good, _ = validate_images(read_utkface(data), progress=False)
     df = split_faces(good)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     cache = Path(tmp.name)/'cache'
     res = dict(date=str(date.today()), device=torch.cuda.get_device_name() if dev.type == 'cuda' else f"CPU ({platform.machine()}, {torch.get_num_threads()} threads)",
-               data=str(data), faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches, cudnn=cudnn,
+               data=where, faces=len(df), arch=a.arch, size=a.size, bs=a.bs, batches=a.batches, cudnn=cudnn,
                compile_backend=a.compile_backend if a.compile else None)
     if a.batches > 0: throughput(df, a, dev, cache, res)
     if a.target_mae is not None: res['time_to_mae'] = time_to_mae(df, a, dev, cache)
