@@ -50,10 +50,11 @@ def predict_crops(model, crops:list, bs:int=64,
         raise ValueError(f"tta={tta!r} (augment) needs a data loader (evaluate): "
                          "photos take 'flip'")
     m, size, stats = _model_size_stats(model)
-    m, act = m.eval(), lambda x: m.task.activation(m(x).float())
+    m = m.eval()
     arrays = [c if isinstance(c, np.ndarray) else model_input(c, size) for c in crops]
+    def activated(x): return m.task.activation(m(x).float())
     def outputs(x): # activated, so that a flip averages probabilities, as `predict_table`'s does
-        return (act(x) + act(x.flip(-1))) / 2 if kind == 'flip' else act(x)
+        return (activated(x) + activated(x.flip(-1))) / 2 if kind == 'flip' else activated(x)
     dev = next(m.parameters()).device
     parts = [m.task.decode(outputs(_to_batch(arrays[i:i + bs], stats, dev)), activated=True)
              for i in range(0, len(arrays), bs)]

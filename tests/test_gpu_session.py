@@ -1,7 +1,7 @@
 """`benchmarks/gpu_session.sh` runs on a lent GPU, rarely. Here its smoke mode runs every step of every part on this
 CPU with tiny sizes (each benchmark end to end, with the options the GPU run passes but torch.compile's backend, and
-every file one step hands the next), the notebooks the GPU run selects are selected with options `nbdev_test` has, and each part's steps fit
-its call, so the script cannot rot between GPU sessions."""
+every file one step hands the next), the notebooks the GPU run selects are selected with options `nbdev_test` has,
+and each part's steps fit its call, so the script cannot rot between GPU sessions."""
 import json, os, re, subprocess, sys
 from pathlib import Path
 import pandas as pd, pytest

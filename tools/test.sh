@@ -24,7 +24,8 @@ echo "== nbdev_test ${NBDEV_FLAGS:+(flags: $NBDEV_FLAGS)}"
 # two notebooks at a time, one torch thread each: two training notebooks with two threads each
 # oversubscribe a 2-core machine and run several times slower
 time OMP_NUM_THREADS=${NB_THREADS:-1} nbdev_test --n_workers ${NB_WORKERS:-2} --timing --flags "${NBDEV_FLAGS:-}"
-# each notebook removes what its examples wrote (a last hidden cell): what else is left is a leak (compiler caches aside; hidden files are not ours)
+# each notebook removes what its examples wrote (a last hidden cell): what else is left is a leak (compiler and
+# face caches aside; hidden files are not ours)
 left=$(ls "$TMPDIR" | grep -v -E '^(torchinductor_.*|gradio|agefast-cache)$' || true)
 [ -z "$left" ] || { echo "the notebooks left in the temporary folder: $left"; exit 1; }
 echo "== how the notebooks and modules read (tools/nb_metrics.py; tests/test_nb_metrics.py checks the targets)"
