@@ -1,4 +1,4 @@
-import os, shutil, subprocess, sys
+import contextlib, os, shutil, signal, subprocess, sys, tempfile, warnings
 from pathlib import Path
 import pytest
 
@@ -31,6 +31,50 @@ def agefast_cmd():
     "How to run the console script installed beside this Python"
     exe = Path(sys.executable).with_name('agefast')
     return [str(exe)] if exe.exists() else [shutil.which('agefast') or 'agefast']
+
+@contextlib.contextmanager
+def _fd_text(fd:int, name:str, out:dict):
+    "File descriptor `fd` and `sys.<name>` into one temporary file for the block (Python, C and child processes alike)"
+    old, saved, tmp = getattr(sys, name), os.dup(fd), tempfile.TemporaryFile()
+    old.flush(); os.dup2(tmp.fileno(), fd)
+    setattr(sys, name, open(fd, 'w', buffering=1, encoding='utf-8', errors='replace', closefd=False))
+    try: yield
+    finally:
+        getattr(sys, name).flush(); setattr(sys, name, old); os.dup2(saved, fd); os.close(saved)
+        tmp.seek(0); out[name] = tmp.read().decode('utf-8', 'replace'); tmp.close()
+
+def _warn_to_stderr(message, category, filename, lineno, file=None, line=None):
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+def cli(*args, cwd=None)->subprocess.CompletedProcess:
+    """`agefast ARGS` in this process: `agefast.cli.main`, which the console script calls, in `cwd`, its stdout, stderr
+    (warnings included, as a script shows them) and exit code as `subprocess.run` gives them; the global state it
+    changes (cwd, environment, random generators, cuDNN flags, warnings filters, SIGCHLD handler) is put back"""
+    import random, numpy as np, torch
+    from torch.utils.data._utils import signal_handling as dl_signals
+    from agefast.cli import main
+    env, rng = dict(os.environ), (random.getstate(), np.random.get_state(), torch.get_rng_state())
+    cudnn, out = (torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark), {}
+    sigchld = signal.getsignal(signal.SIGCHLD), getattr(dl_signals, '_SIGCHLD_handler_set', False)
+    try:
+        with contextlib.chdir(cwd or '.'), warnings.catch_warnings(), _fd_text(1, 'stdout', out), \
+             _fd_text(2, 'stderr', out):
+            warnings.simplefilter('ignore', PendingDeprecationWarning) # as in a new interpreter, unlike under pytest
+            warnings.showwarning = _warn_to_stderr # not into pytest's record
+            try: code = main([str(a) for a in args])
+            except SystemExit as e: # as the interpreter ends: None is 0, a message goes to stderr and exits 1
+                code = e.code
+                if not (code is None or isinstance(code, int)): print(code, file=sys.stderr); code = 1
+    except BaseException: # what it wrote so far goes to pytest's report, with the traceback
+        print(out.get('stdout', ''), end=''); print(out.get('stderr', ''), end='', file=sys.stderr); raise
+    finally:
+        if dict(os.environ) != env: os.environ.clear(); os.environ.update(env)
+        random.setstate(rng[0]); np.random.set_state(rng[1]); torch.set_rng_state(rng[2])
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = cudnn # `train` sets them
+        if signal.getsignal(signal.SIGCHLD) is not sigchld[0]: # torch's, set by a data loader with workers
+            signal.signal(signal.SIGCHLD, sigchld[0]); dl_signals._SIGCHLD_handler_set = sigchld[1]
+    if code == 130: raise KeyboardInterrupt # Ctrl-C, which `main` answers with 130: it stops pytest too
+    return subprocess.CompletedProcess(['agefast', *map(str, args)], code or 0, out['stdout'], out['stderr'])
 
 @pytest.fixture(scope='module')
 def browser():
