@@ -1,4 +1,4 @@
-import contextlib, os, shutil, signal, subprocess, sys, tempfile, warnings
+import contextlib, logging, os, shutil, signal, subprocess, sys, tempfile, warnings
 from pathlib import Path
 import pytest
 
@@ -43,22 +43,38 @@ def _fd_text(fd:int, name:str, out:dict):
         getattr(sys, name).flush(); setattr(sys, name, old); os.dup2(saved, fd); os.close(saved)
         tmp.seek(0); out[name] = tmp.read().decode('utf-8', 'replace'); tmp.close()
 
+@contextlib.contextmanager
+def _chdir(path):
+    "`contextlib.chdir` (Python 3.11) for 3.10 too"
+    old = os.getcwd(); os.chdir(path)
+    try: yield
+    finally: os.chdir(old)
+
+@contextlib.contextmanager
+def _log_to_stderr():
+    "Warnings logged during the block go to stderr, as a script's do (pytest's log capture keeps its copy)"
+    h = logging.StreamHandler(sys.stderr); h.setLevel(logging.WARNING); logging.getLogger().addHandler(h)
+    try: yield
+    finally: logging.getLogger().removeHandler(h)
+
 def _warn_to_stderr(message, category, filename, lineno, file=None, line=None):
     sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 def cli(*args, cwd=None)->subprocess.CompletedProcess:
     """`agefast ARGS` in this process: `agefast.cli.main`, which the console script calls, in `cwd`, its stdout, stderr
-    (warnings included, as a script shows them) and exit code as `subprocess.run` gives them; the global state it
-    changes (cwd, environment, random generators, cuDNN flags, warnings filters, SIGCHLD handler) is put back"""
+    (warnings and logged warnings included, as a script shows them) and exit code as `subprocess.run` gives them; the
+    global state it changes (cwd, environment, random generators, cuDNN flags, warnings filters, SIGCHLD handler) is
+    put back"""
     import random, numpy as np, torch
     from torch.utils.data._utils import signal_handling as dl_signals
     from agefast.cli import main
     env, rng = dict(os.environ), (random.getstate(), np.random.get_state(), torch.get_rng_state())
+    cuda_rng = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None # `train` seeds CUDA too
     cudnn, out = (torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark), {}
     sigchld = signal.getsignal(signal.SIGCHLD), getattr(dl_signals, '_SIGCHLD_handler_set', False)
     try:
-        with contextlib.chdir(cwd or '.'), warnings.catch_warnings(), _fd_text(1, 'stdout', out), \
-             _fd_text(2, 'stderr', out):
+        with _chdir(cwd or '.'), warnings.catch_warnings(), _fd_text(1, 'stdout', out), \
+             _fd_text(2, 'stderr', out), _log_to_stderr():
             warnings.simplefilter('ignore', PendingDeprecationWarning) # as in a new interpreter, unlike under pytest
             warnings.showwarning = _warn_to_stderr # not into pytest's record
             try: code = main([str(a) for a in args])
@@ -70,6 +86,7 @@ def cli(*args, cwd=None)->subprocess.CompletedProcess:
     finally:
         if dict(os.environ) != env: os.environ.clear(); os.environ.update(env)
         random.setstate(rng[0]); np.random.set_state(rng[1]); torch.set_rng_state(rng[2])
+        if cuda_rng is not None: torch.cuda.set_rng_state_all(cuda_rng)
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = cudnn # `train` sets them
         if signal.getsignal(signal.SIGCHLD) is not sigchld[0]: # torch's, set by a data loader with workers
             signal.signal(signal.SIGCHLD, sigchld[0]); dl_signals._SIGCHLD_handler_set = sigchld[1]

@@ -1,8 +1,9 @@
 """Packaging: `python -m build` makes a wheel holding the package and nothing else; installed into a fresh
-virtual environment, its `agefast` command prepares generated data, trains briefly and predicts. The fresh environment
-sees only what the wheel's own requirements need (torch and torchvision as the pins of tools/install.sh give them), taken
-from this one through a path file rather than a 6 GB copy and a download: a requirement the wheel does not declare is
-missing there, and pip still checks that the versions it finds satisfy the wheel."""
+virtual environment, its `agefast` command prepares generated data, trains briefly and predicts, and its face detector
+loads. The fresh environment sees only what the wheel's own requirements need (torch and torchvision as the pins of
+tools/install.sh give them), taken from this one through a path file rather than a 5.5 GB copy and a download: a
+requirement the wheel does not declare is missing there, and pip (with no index) checks that the versions it finds
+satisfy the wheel."""
 import csv, os, shutil, subprocess, sys, zipfile
 from importlib.metadata import distribution, PackageNotFoundError
 from pathlib import Path
@@ -66,7 +67,8 @@ def share_dists(dists, folder:Path, venv:Path):
         for top in {Path(str(f)).parts[0] for f in d.files or [] if not str(f).startswith('..')}:
             if not (folder/top).exists(): (folder/top).symlink_to(d.locate_file(top))
     site = run([venv/'bin'/'python', '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'], timeout=60)
-    (Path(site.stdout.strip())/'shared_requirements.pth').write_text(f'{folder}\n')
+    # through `site.addsitedir`, so that the .pth files of the shared packages run as in a site folder
+    (Path(site.stdout.strip())/'shared_requirements.pth').write_text(f'import site; site.addsitedir({str(folder)!r})\n')
 
 def test_requirement_closure(wheel):
     "What the fresh environment is given: the wheel's requirements and theirs, and not what only the tests need"
@@ -79,16 +81,22 @@ def venv(tmp_path, wheel):
     "A fresh virtual environment seeing the wheel's requirements from this one, removed after the test whatever happens"
     venv = tmp_path/'venv'
     run([sys.executable, '-m', 'venv', venv], timeout=120)
+    # Python < 3.12 puts an old setuptools in every venv, which would hide the shared one torch needs (>= 77)
+    run([venv/'bin'/'python', '-m', 'pip', 'uninstall', '-q', '-y', 'setuptools'], timeout=120)
     share_dists(requirement_closure(*wheel_requirements(wheel), *TORCH_PINS), tmp_path/'shared', venv)
     yield venv
     shutil.rmtree(venv, ignore_errors=True)
 
 def test_wheel_installs_and_predicts(wheel, venv, tmp_path):
     py, agefast = venv/'bin'/'python', venv/'bin'/'agefast'
-    run([py, '-m', 'pip', 'install', '-q', '--disable-pip-version-check', *TORCH_PINS, wheel], timeout=1200)
+    # no index: every requirement is among the shared ones, or pip fails at once naming it
+    run([py, '-m', 'pip', 'install', '-q', '--no-index', '--disable-pip-version-check', *TORCH_PINS, wheel],
+        timeout=600)
     r = run([py, '-c', 'import agefast, sys; print(agefast.__file__)'], cwd=tmp_path, timeout=300)
     assert str(venv) in r.stdout # the installed copy, not the source tree
     assert 'predict' in run([agefast, '--help'], timeout=300).stdout
+    # the face detector (dlib), which the crops below never load
+    run([py, '-c', 'from agefast.faces import _dlib_detector; _dlib_detector()'], cwd=tmp_path, timeout=300)
     work = tmp_path/'job'; work.mkdir()
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'AGEFAST_CACHE': str(tmp_path/'cache'), 'MPLBACKEND': 'Agg'}
     run([agefast, 'prepare', '--n-synth', '60', '--workers', '0'], cwd=work, env=env, timeout=600)
