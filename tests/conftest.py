@@ -32,6 +32,10 @@ def agefast_cmd():
     exe = Path(sys.executable).with_name('agefast')
     return [str(exe)] if exe.exists() else [shutil.which('agefast') or 'agefast']
 
+def script(*args, cwd=None)->subprocess.CompletedProcess:
+    "`agefast ARGS` as a user runs it: the installed console script in a process of its own, in `cwd`"
+    return subprocess.run(agefast_cmd() + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
 @contextlib.contextmanager
 def _fd_text(fd:int, name:str, out:dict):
     "File descriptor `fd` and `sys.<name>` into one temporary file for the block (Python, C and child processes alike)"

@@ -2,18 +2,15 @@
 (prepare, train, evaluate, predict) run the installed script as subprocesses. Every other call (bad input, refusals, a
 second predict) runs `agefast.cli.main`, the function the script calls, in this process (`conftest.cli`): each
 subprocess would spend some 6 s importing torch and fastai."""
-import subprocess, pandas as pd, pytest
-from conftest import agefast_cmd, cli, snapshot
-
-def run(*args, cwd=None):
-    return subprocess.run(agefast_cmd() + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=300)
+import pandas as pd, pytest
+from conftest import cli, script, snapshot
 
 def test_help():
-    r = run('--help')
+    r = script('--help')
     assert r.returncode == 0 and 'usage: agefast' in r.stdout
 
 def test_prepare_default_end_to_end(tmp_path):
-    r = run('prepare', '--n-synth', 60, cwd=tmp_path)
+    r = script('prepare', '--n-synth', 60, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     out = tmp_path/'runs'/'prepare'
     faces = pd.read_csv(out/'faces.csv')
@@ -52,7 +49,7 @@ def test_main_job_end_to_end(tmp_path):
     steps = [('prepare', '--n-synth', 100), ('train', '--sizes', 32, '--epochs', 2, '--bs', 16),
              ('evaluate',), ('predict',)]
     for s in steps:
-        r = run(*s, cwd=tmp_path)
+        r = script(*s, cwd=tmp_path)
         assert r.returncode == 0, (s, r.stderr[-2000:])
     runs = tmp_path/'runs'
     for f in ('train/model.safetensors', 'train/history.png', 'evaluate/by_group.csv', 'evaluate/pred_vs_true.png', 'predict/predictions.csv'):

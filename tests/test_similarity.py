@@ -2,19 +2,16 @@
 `job` fixture (prepare, train, index) runs the installed console script as subprocesses; the tests' own calls run
 `agefast.cli.main`, the function the script calls, in this process (`conftest.cli`): each subprocess would spend some
 6 s importing torch and fastai."""
-import shutil, subprocess
+import shutil
 import numpy as np, pandas as pd, pytest
-from conftest import agefast_cmd, cli, snapshot
-
-def run(*args, cwd=None):
-    return subprocess.run(agefast_cmd() + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=300)
+from conftest import cli, script, snapshot
 
 @pytest.fixture(scope='module')
 def job(tmp_path_factory):
     "A prepared, trained and indexed generated data set (defaults chaining through runs/)"
     d = tmp_path_factory.mktemp('job')
     for s in [('prepare', '--n-synth', 80, '--no-plots'), ('train', '--sizes', 32, '--epochs', 1, '--bs', 16), ('index',)]:
-        r = run(*s, cwd=d)
+        r = script(*s, cwd=d)
         assert r.returncode == 0, (s, r.stderr[-2000:])
     return d
 

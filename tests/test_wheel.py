@@ -27,6 +27,11 @@ def wheel(tmp_path_factory):
     assert len(whl) == 1, whl
     return whl[0]
 
+def wheel_text(wheel:Path, end:str)->str:
+    "The text of the one file in `wheel` whose name ends with `end`"
+    z = zipfile.ZipFile(wheel)
+    return z.read(next(n for n in z.namelist() if n.endswith(end))).decode()
+
 def test_wheel_contents(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     mods = {n.split('/')[1] for n in names if n.startswith('agefast/') and n.count('/') == 1}
@@ -34,9 +39,9 @@ def test_wheel_contents(wheel):
     assert not [n for n in names if n.endswith(('.ipynb', '.jpg', '.png', '.ann', '.pt', '.npy'))], names
     # the one trained model inside agefast, and no other weights
     assert [n for n in names if n.endswith('.safetensors')] == ['agefast/models/utkface-resnet18.safetensors'], names
-    meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('METADATA'))).decode()
+    meta = wheel_text(wheel, '.dist-info/METADATA')
     assert 'Requires-Dist: fastai' in meta and 'Requires-Dist: annoy' in meta and '# agefast' in meta # the README as description
-    ep = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('entry_points.txt'))).decode()
+    ep = wheel_text(wheel, '.dist-info/entry_points.txt')
     assert 'agefast = agefast.cli:main' in ep
 
 def requirement_closure(*reqs:str)->list:
@@ -55,8 +60,7 @@ def requirement_closure(*reqs:str)->list:
 
 def wheel_requirements(wheel:Path)->list:
     "The requirements the wheel's metadata declares for a plain install (no extras)"
-    z = zipfile.ZipFile(wheel)
-    meta = z.read(next(n for n in z.namelist() if n.endswith('.dist-info/METADATA'))).decode()
+    meta = wheel_text(wheel, '.dist-info/METADATA')
     reqs = [Requirement(l.split(':', 1)[1].strip()) for l in meta.splitlines() if l.startswith('Requires-Dist:')]
     return [str(r) for r in reqs if r.marker is None or r.marker.evaluate({'extra': ''})]
 
